@@ -1,0 +1,278 @@
+"""Shared pytest wiring for visible tests, hidden tests and the suite's own checks.
+
+Options:
+    --submission PATH   the folder whose code is tested (default: exercises/).
+    --transport MODE    `inprocess` (default) or `worker` (the grader's isolated process).
+    --meta              also run each hidden test against the untouched stub and the kept
+                        mutants, which must fail it (strict xfail).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.errors import NOT_IMPLEMENTED, SubmissionError
+from grader.loading import LearnerModule, load_learner_module, module_path
+from grader.manifest import REPO_ROOT, Exercise, exercise_of_path, load_manifest
+from grader.quiet import import_tensorflow_quietly
+from grader.testing import KataFailure
+from grader.transport import InProcessTransport, Transport, WorkerTransport
+
+import_tensorflow_quietly()
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+SEED = 1234
+HIDDEN_ROOT = REPO_ROOT / "tests"
+CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("keras-kata")
+    group.addoption("--submission", default="exercises", help="folder laid out like exercises/")
+    group.addoption(
+        "--transport", default="inprocess", choices=("inprocess", "worker"),
+        help="run learner code in this process or in the grader's isolated worker",
+    )
+    group.addoption(
+        "--meta", action="store_true",
+        help="also run hidden tests on the stubs and kept mutants, expecting them to fail",
+    )
+
+
+# -- exercises and variants --------------------------------------------------------------
+@pytest.fixture(scope="session")
+def manifest() -> dict[str, Exercise]:
+    return load_manifest()
+
+
+def _exercise_for(item_path: Path, manifest: dict[str, Exercise]) -> Exercise:
+    exercise_id = exercise_of_path(item_path)
+    if exercise_id is None or exercise_id not in manifest:
+        raise pytest.UsageError(f"{item_path} is not inside an exercise folder listed in info.toml")
+    return manifest[exercise_id]
+
+
+def _is_hidden(path: Path) -> bool:
+    return HIDDEN_ROOT in path.parents and exercise_of_path(path) is not None
+
+
+def load_mutants(exercise_id: str) -> list[dict[str, Any]]:
+    path = HIDDEN_ROOT / exercise_id / "mutants.toml"
+    if not path.is_file():
+        return []
+    with path.open("rb") as handle:
+        return list(tomllib.load(handle).get("mutant", []))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "variant" not in metafunc.fixturenames or not metafunc.config.getoption("--meta"):
+        return
+    path = Path(str(metafunc.definition.path))
+    if not _is_hidden(path):
+        return
+    exercise_id = exercise_of_path(path)
+    assert exercise_id is not None
+    name = metafunc.definition.originalname
+    must_fail = pytest.mark.kata_must_fail
+    params = [pytest.param("submitted", id="solution")]
+    params.append(pytest.param("stub", id="stub", marks=must_fail))
+    for mutant in load_mutants(exercise_id):
+        if name in mutant["caught_by"]:
+            label = f"mutant:{mutant['name']}"
+            params.append(pytest.param(label, id=f"mutant-{mutant['name']}", marks=must_fail))
+    metafunc.parametrize("variant", params, indirect=True)
+
+
+@pytest.fixture
+def variant(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "submitted")
+
+
+def mutant_source(exercise: Exercise, name: str) -> str:
+    """The reference solution with a mutant's edits applied (each edit must match once)."""
+    source = (REPO_ROOT / "solutions" / exercise.id / exercise.file).read_text()
+    for mutant in load_mutants(exercise.id):
+        if mutant["name"] == name:
+            for edit in mutant["edit"]:
+                count = source.count(edit["old"])
+                if count != 1:
+                    raise pytest.UsageError(
+                        f"mutant {exercise.id}/{name}: {edit['old']!r} occurs {count} times"
+                    )
+                source = source.replace(edit["old"], edit["new"])
+            return source
+    raise pytest.UsageError(f"no mutant {name!r} for {exercise.id}")
+
+
+@pytest.fixture(scope="session")
+def _variant_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    return {}
+
+
+def _variant_path(
+    config: pytest.Config, exercise: Exercise, variant: str,
+    files: dict[tuple[str, str], Path], tmp: pytest.TempPathFactory,
+) -> Path:
+    if variant == "submitted":
+        submission = Path(config.getoption("--submission"))
+        if not submission.is_absolute():
+            submission = Path(config.invocation_params.dir) / submission
+        return module_path(submission, exercise)
+    if variant == "stub":
+        return module_path(REPO_ROOT / "exercises", exercise)
+    key = (exercise.id, variant)
+    if key not in files:
+        folder = tmp.mktemp(f"{exercise.id}-{variant.replace(':', '-')}") / exercise.id
+        folder.mkdir()
+        (folder / exercise.file).write_text(mutant_source(exercise, variant.split(":", 1)[1]))
+        files[key] = folder / exercise.file
+    return files[key]
+
+
+@pytest.fixture(scope="session")
+def _transports() -> Any:
+    cache: dict[tuple[str, Path], Transport] = {}
+    yield cache
+    for transport in cache.values():
+        transport.close()
+
+
+@pytest.fixture
+def submission(
+    request: pytest.FixtureRequest, manifest: dict[str, Exercise], variant: str,
+    _transports: dict[tuple[str, Path], Transport],
+    _variant_files: dict[tuple[str, str], Path], tmp_path_factory: pytest.TempPathFactory,
+) -> Transport:
+    """The submission under test, for hidden tests: `submission.call("probe", **inputs)`."""
+    exercise = _exercise_for(Path(str(request.node.path)), manifest)
+    path = _variant_path(request.config, exercise, variant, _variant_files, tmp_path_factory)
+    key = (exercise.id, path)
+    if key not in _transports:
+        probes = HIDDEN_ROOT / exercise.id / "probes.py"
+        if request.config.getoption("--transport") == "worker" and variant == "submitted":
+            _transports[key] = WorkerTransport(exercise, path, probes, exercise.time_limit)
+        else:
+            _transports[key] = InProcessTransport(exercise, path, probes)
+    return _transports[key]
+
+
+@pytest.fixture
+def learner(request: pytest.FixtureRequest, manifest: dict[str, Exercise]) -> LearnerModule:
+    """The learner's module, for visible tests (always imported in this process)."""
+    exercise = _exercise_for(Path(str(request.node.path)), manifest)
+    path = _variant_path(request.config, exercise, "submitted", {}, request.getfixturevalue(
+        "tmp_path_factory"))
+    return load_learner_module(path, exercise)
+
+
+# -- determinism, devices and data -------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _seeded() -> None:
+    """Every test starts from the same random state, with deterministic TF ops."""
+    keras.utils.set_random_seed(SEED)
+    tf.config.experimental.enable_op_determinism()
+
+
+def _gpu_visible() -> bool:
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+@pytest.fixture(params=["cpu", pytest.param("gpu", marks=pytest.mark.gpu)])
+def device(request: pytest.FixtureRequest) -> str:
+    """Where numeric checks run: the CPU always, the GPU when one is visible."""
+    if request.param == "gpu" and not _gpu_visible():
+        pytest.skip("no GPU visible to TensorFlow (tf.config.list_physical_devices('GPU') is empty)")
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def digits() -> tuple[Any, Any]:
+    """scikit-learn's 8x8 digits (shipped with the package, no download): x in [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    x = (data.images / 16.0).astype("float32")[..., None]
+    return x, data.target.astype("int64")
+
+
+# -- meta checks: stubs and mutants must lose the points of the tests that target them -----
+_CAUGHT = pytest.StashKey[dict[tuple[str, str, str], bool]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "kata_must_fail: --meta case on a stub or mutant; the test function must fail"
+    )
+    config.stash[_CAUGHT] = {}
+
+
+def _must_fail_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: Any) -> None:
+    """Count a stub/mutant case as caught when it fails the way a wrong submission fails.
+
+    A test function is scored as a whole, so a mutant is caught when any one of its cases
+    (devices, parameters) fails. Caught cases are reported as passed; the verdict per function
+    is given at the end of the session.
+    """
+    variant = item.callspec.params["variant"]  # type: ignore[attr-defined]
+    key = (str(item.path), getattr(item, "originalname", item.name), variant)
+    caught = item.config.stash[_CAUGHT]
+    caught.setdefault(key, False)
+    if report.skipped:
+        return
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if report.failed and isinstance(exc, (AssertionError, SubmissionError)):
+        caught[key] = True
+        report.outcome = "passed"
+        report.longrepr = None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    survivors = [key for key, caught in config.stash[_CAUGHT].items() if not caught]
+    if survivors:
+        terminalreporter.section("stubs and mutants that no test caught", red=True)
+        for path, name, variant in survivors:
+            terminalreporter.line(f"{variant} passed every case of {Path(path).parent.name}::{name}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if any(not caught for caught in session.config.stash[_CAUGHT].values()):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# -- reporting ---------------------------------------------------------------------------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        if _is_hidden(path):
+            categories = [c for c in CATEGORIES if item.get_closest_marker(c)]
+            if len(categories) != 1 or item.get_closest_marker("points") is None:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: a hidden test needs one category marker and a points marker"
+                )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if item.get_closest_marker("kata_must_fail") and report.when in ("setup", "call"):
+        _must_fail_outcome(item, call, report)
+    if call.excinfo is None or report.passed:
+        return
+    exc = call.excinfo.value
+    if isinstance(exc, SubmissionError):
+        label = "not implemented yet" if exc.kind == NOT_IMPLEMENTED else exc.kind.replace("_", " ")
+        report.longrepr = f"[{label}] {exc.message}"
+    elif isinstance(exc, NotImplementedError):
+        report.longrepr = (
+            "[not implemented yet] this function still raises NotImplementedError; "
+            "replace its TODO with your code."
+        )
+    elif isinstance(exc, KataFailure):
+        report.longrepr = f"{item.location[0]}:{item.location[1] + 1}: {item.name}\n{exc}"

@@ -1,0 +1,1 @@
+"""keras-kata's grader: loads submissions, runs them isolated, scores and reports."""

@@ -1,0 +1,77 @@
+"""pytest plugin for grading runs: one plain record per hidden test, written to a pipe.
+
+Loaded with ``-p grader.collect --results-fd N`` by `grader.runner`. Records go to an
+inherited file descriptor rather than a file, so no path exists for a worker to overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.errors import SubmissionError
+from grader.manifest import exercise_of_path
+
+CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
+_KEY = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--results-fd", type=int, default=None, help="write grading records here")
+
+
+def _base_record(item: pytest.Item) -> dict[str, Any]:
+    points = item.get_closest_marker("points")
+    category = next((c for c in CATEGORIES if item.get_closest_marker(c)), "behaviour")
+    name = getattr(item, "originalname", None) or item.name
+    return {
+        "nodeid": item.nodeid,
+        "name": name,
+        "exercise": exercise_of_path(Path(str(item.path))),
+        "category": category,
+        "points": float(points.args[0]) if points and points.args else 0.0,
+        "outcome": "passed",
+        "error_kind": None,
+        "message": "",
+        "duration": 0.0,
+    }
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    record = item.stash.setdefault(_KEY, _base_record(item))
+    record["duration"] += report.duration
+    if report.skipped and record["outcome"] == "passed":
+        record["outcome"] = "skipped"
+        record["message"] = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+    elif report.failed and record["outcome"] != "failed":
+        record["outcome"] = "failed"
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(exc, SubmissionError):
+            record["error_kind"] = exc.kind
+            record["message"] = exc.message
+        elif isinstance(exc, AssertionError):
+            record["error_kind"] = "assertion"
+            record["message"] = str(exc)
+        else:
+            record["error_kind"] = "grader_error"
+            record["message"] = f"the test itself failed: {type(exc).__name__}: {exc}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    fd = item.config.getoption("--results-fd")
+    record = item.stash.get(_KEY, None)
+    if fd is None or record is None:
+        return
+    # Teardown's own report arrives after this hook; a teardown failure is ours, not theirs.
+    line = (json.dumps(record) + "\n").encode("utf-8")
+    while line:
+        written = os.write(fd, line)
+        line = line[written:]

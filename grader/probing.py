@@ -1,0 +1,111 @@
+"""Running one probe: the worker-side half of a hidden test.
+
+A probe is a function in `tests/qN/probes.py` that drives the learner's code on inputs the
+hidden test chose and returns plain data (numbers, strings, NumPy arrays). It never decides
+pass or fail: the hidden test does that in the grading process. Both transports call
+`run_probe`, so a test behaves the same in-process and in the isolated worker.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from grader import wire
+from grader.errors import BAD_RETURN, NOT_IMPLEMENTED, RAISED, SubmissionError
+from grader.loading import LearnerModule
+
+_determinism_enabled = False
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and the backend, and make TensorFlow ops deterministic."""
+    global _determinism_enabled
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if not _determinism_enabled:
+        tf.config.experimental.enable_op_determinism()
+        _determinism_enabled = True
+
+
+def device_name(device: str) -> str:
+    if device not in ("cpu", "gpu"):
+        raise ValueError(f"device must be 'cpu' or 'gpu', not {device!r}")
+    return "/CPU:0" if device == "cpu" else "/GPU:0"
+
+
+def run_probe(
+    learner: Callable[[], LearnerModule],
+    probe: Callable[..., Any],
+    kwargs: dict[str, Any],
+    *,
+    seed: int,
+    device: str,
+) -> Any:
+    """Call `probe(learner(), **kwargs)` seeded and on `device`; return wire-safe data.
+
+    Raises:
+        SubmissionError: the learner's code could not be loaded, raised, exited, or
+            returned something that is not plain data.
+    """
+    import tensorflow as tf
+
+    module = learner()
+    seed_everything(seed)
+    try:
+        with tf.device(device_name(device)):
+            result = probe(module, **kwargs)
+        wire.encode_value(result)
+    except SubmissionError:
+        raise
+    except wire.WireError as exc:
+        raise SubmissionError(BAD_RETURN, f"the result could not be compared: {exc}") from None
+    except NotImplementedError as exc:
+        raise SubmissionError(NOT_IMPLEMENTED, _not_implemented_message(module, exc)) from None
+    except SystemExit as exc:
+        raise SubmissionError(
+            RAISED, f"{_prefix(module)}the code called sys.exit({exc.code!r}) during the test"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - any learner error is reported, not raised
+        raise SubmissionError(RAISED, describe_exception(module, exc)) from None
+    return result
+
+
+def _prefix(module: LearnerModule) -> str:
+    return f"{module._exercise.id}: "
+
+
+def _learner_frames(module: LearnerModule, exc: BaseException) -> list[traceback.FrameSummary]:
+    path = Path(module.module.__file__ or "")
+    return [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+
+
+def _not_implemented_message(module: LearnerModule, exc: BaseException) -> str:
+    frames = _learner_frames(module, exc)
+    where = f"`{frames[-1].name}`" if frames else "a function this test needs"
+    return (
+        f"{_prefix(module)}{where} is not implemented yet "
+        "(it still raises NotImplementedError). Replace the TODO with your code."
+    )
+
+
+def describe_exception(module: LearnerModule, exc: BaseException) -> str:
+    """One paragraph: what was raised and the learner's line that raised it."""
+    frames = _learner_frames(module, exc)
+    text = str(exc).strip().splitlines()
+    summary = f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+    if len(summary) > 400:
+        summary = summary[:400] + "..."
+    if frames:
+        frame = frames[-1]
+        where = (
+            f" in `{frame.name}`, line {frame.lineno} of {Path(frame.filename).name}: "
+            f"{(frame.line or '').strip()}"
+        )
+    else:
+        where = " (inside Keras or TensorFlow, called from your code)"
+    return f"{_prefix(module)}your code raised {summary}{where}"

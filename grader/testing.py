@@ -1,0 +1,176 @@
+"""Helpers for hidden and visible tests: comparisons whose failures teach.
+
+Every assertion here raises `KataFailure` (an AssertionError) with three parts: what was
+expected, what came back (arrays summarised: shape, dtype, a few values, the largest error),
+and what to look at next.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+
+class KataFailure(AssertionError):
+    """A hidden or visible check failed; the message is written for the learner."""
+
+
+def fail(expected: str, got: str, look_at: str) -> KataFailure:
+    return KataFailure(f"Expected {expected}.\nGot {got}.\nLook at: {look_at}")
+
+
+def summarise(value: Any, limit: int = 6) -> str:
+    """A short, readable description of a value, arrays included."""
+    if isinstance(value, np.ndarray):
+        flat = value.reshape(-1)
+        shown = np.array2string(flat[:limit], precision=4, separator=", ", threshold=limit)
+        more = ", ..." if flat.size > limit else ""
+        return f"array of shape {tuple(value.shape)}, dtype {value.dtype}: {shown[:-1]}{more}]"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def as_array(value: Any, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail(f"{what} to be numeric", summarise(value), "the value you return") from None
+    return array
+
+
+def rel_error(x: np.ndarray, y: np.ndarray) -> float:
+    """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def assert_shape(value: Any, shape: tuple[int, ...], what: str, look_at: str) -> np.ndarray:
+    array = np.asarray(value)
+    if tuple(array.shape) != tuple(shape):
+        raise fail(f"{what} with shape {tuple(shape)}", summarise(array), look_at)
+    return array
+
+
+def assert_finite(value: Any, what: str, look_at: str) -> np.ndarray:
+    array = as_array(value, what)
+    if not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise fail(f"{what} to be finite", f"{bad} NaN/inf values in {summarise(array)}", look_at)
+    return array
+
+
+def assert_close(
+    got: Any,
+    expected: Any,
+    what: str,
+    look_at: str,
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+) -> None:
+    """Like `np.testing.assert_allclose`, with a message for learners."""
+    got_a = as_array(got, what)
+    exp_a = np.asarray(expected, dtype=np.float64)
+    if got_a.shape != exp_a.shape:
+        raise fail(
+            f"{what} with shape {exp_a.shape}",
+            f"shape {got_a.shape}: {summarise(got_a)}",
+            look_at,
+        )
+    if not np.all(np.isfinite(got_a) | ~np.isfinite(exp_a)):
+        raise fail(f"{what}: {summarise(exp_a)}", f"NaN/inf values: {summarise(got_a)}", look_at)
+    if not np.allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):
+        err = np.abs(got_a - exp_a)
+        idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else ()
+        raise fail(
+            f"{what}: {summarise(exp_a)}",
+            f"{summarise(got_a)}\n    largest difference {float(err.max()):.3g} at index "
+            f"{tuple(int(i) for i in idx)} (expected {float(exp_a[idx]):.6g}, "
+            f"got {float(got_a[idx]):.6g})",
+            look_at,
+        )
+
+
+def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Centred finite differences of a scalar function, in float64."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def assert_gradient_close(
+    got: Any, expected: Any, what: str, look_at: str, *, max_rel_error: float = 1e-4
+) -> None:
+    """Compare gradients with CS231n's relative error (1e-4 tolerates float32 round-off)."""
+    got_a = assert_finite(got, what, look_at)
+    exp_a = np.asarray(expected, dtype=np.float64)
+    if got_a.shape != exp_a.shape:
+        raise fail(f"{what} with shape {exp_a.shape}", summarise(got_a), look_at)
+    err = rel_error(got_a, exp_a)
+    if err > max_rel_error:
+        raise fail(
+            f"{what}: {summarise(exp_a)} (relative error at most {max_rel_error:g})",
+            f"{summarise(got_a)}, relative error {err:.3g}",
+            look_at,
+        )
+
+
+def assert_config(
+    config: Any, expected: Mapping[str, Any], what: str, look_at: str
+) -> None:
+    """A config must be JSON-serializable and hold `expected` keys with equal values.
+
+    Keras 3 builds `get_config()` from `__init__` arguments on its own, so a round trip alone
+    proves nothing; the keys and values are what the learner must have written.
+    """
+    try:
+        json.dumps(config)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"{what} to be JSON-serializable", f"{exc}", look_at) from None
+    if not isinstance(config, dict):
+        raise fail(f"{what} to be a dict", summarise(config), look_at)
+    missing = [key for key in expected if key not in config]
+    if missing:
+        raise fail(
+            f"{what} with the keys {sorted(expected)}",
+            f"a config missing {missing}: keys {sorted(config)}",
+            look_at,
+        )
+    for key, value in expected.items():
+        if config[key] != value:
+            raise fail(f"{what}[{key!r}] == {value!r}", repr(config[key]), look_at)
+
+
+def curve(values: Iterable[float]) -> str:
+    """A metric curve for feedback: '0.69 -> 0.41 -> 0.22'."""
+    return " -> ".join(f"{v:.3g}" for v in values)
+
+
+def assert_converged(
+    history: Iterable[float], threshold: float, what: str, look_at: str, *, below: bool = True
+) -> None:
+    """The last value of `history` must pass `threshold`; the curve is kept in the message."""
+    values = [float(v) for v in history]
+    if not values:
+        raise fail(f"a {what} curve", "no values", look_at)
+    last = values[-1]
+    ok = last <= threshold if below else last >= threshold
+    if not ok or not np.isfinite(last):
+        side = "at most" if below else "at least"
+        raise fail(f"{what} {side} {threshold:g}", f"{last:.4g} (curve: {curve(values)})", look_at)

@@ -1,0 +1,122 @@
+"""The isolated worker: the only process that runs a submission's code during grading.
+
+Started by `grader.transport.WorkerTransport` as ``python -I worker.py REQ_FD RESP_FD``. It
+reads requests and writes replies as `grader.wire` frames on two inherited pipes; its stdout
+and stderr go to a log file, so nothing the learner prints can corrupt the channel. Before it
+imports the submission it forgets the repository on `sys.path` and installs an audit hook that
+refuses to open the hidden tests or the reference solutions and refuses to start processes.
+It computes no verdicts: whatever it sends back is checked by the grading process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def _import_grader():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(_REPO))
+    try:
+        from grader import errors, loading, manifest, probing, quiet, wire
+    finally:
+        sys.path.remove(str(_REPO))
+    quiet.import_tensorflow_quietly()
+    return errors, loading, manifest, probing, wire
+
+
+def _forget_repository() -> None:
+    """Make `import solutions...` and `import tests...` fail inside the worker."""
+    venv = _REPO / ".venv"
+    kept = []
+    for entry in sys.path:
+        path = Path(entry or ".").resolve()
+        if path == _REPO or (_REPO in path.parents and venv not in (path, *path.parents)):
+            continue
+        kept.append(entry)
+    sys.path[:] = kept
+    for name in list(sys.modules):
+        if name.split(".")[0] in ("solutions", "tests"):
+            del sys.modules[name]
+
+
+_SPAWN_EVENTS = frozenset(
+    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+     "os.forkpty", "pty.spawn", "os.startfile"}
+)
+
+
+def _install_guard(protected: tuple[str, ...]) -> None:
+    """Refuse, for the rest of this process, to open protected paths or start processes."""
+
+    def guard(event: str, args: tuple) -> None:
+        if event in _SPAWN_EVENTS:
+            raise PermissionError("the grader does not let submissions start processes")
+        if event in ("open", "os.listdir", "os.scandir") and args:
+            target = args[0]
+            if isinstance(target, bytes):
+                target = os.fsdecode(target)
+            if isinstance(target, str):
+                resolved = os.path.realpath(target)
+                for root in protected:
+                    if resolved == root or resolved.startswith(root + os.sep):
+                        raise PermissionError(f"the grader does not let submissions read {target}")
+
+    sys.addaudithook(guard)
+
+
+def main(req_fd: int, resp_fd: int) -> int:
+    errors, loading, manifest, probing, wire = _import_grader()
+    config = wire.read_frame(req_fd)
+    exercise = manifest.Exercise(**{**config["exercise"], "names": tuple(config["exercise"]["names"]),
+                                    "hints": tuple(config["exercise"]["hints"])})
+    import importlib.util
+
+    import keras  # noqa: F401 - imported before the guard, as the learner's code expects
+    import tensorflow  # noqa: F401
+
+    spec = importlib.util.spec_from_file_location("kata_probes", config["probes"])
+    assert spec is not None and spec.loader is not None
+    probes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probes)
+
+    _forget_repository()
+    _install_guard(tuple(os.path.realpath(p) for p in config["protected"]))
+    wire.write_frame(resp_fd, {"ready": True})
+
+    cached: dict[str, object] = {}
+
+    def learner():  # type: ignore[no-untyped-def]
+        if "module" not in cached:
+            cached["module"] = loading.load_learner_module(Path(config["module_path"]), exercise)
+        return cached["module"]
+
+    while True:
+        try:
+            request = wire.read_frame(req_fd)
+        except EOFError:
+            return 0
+        try:
+            if request["op"] == "load":
+                learner()
+                reply: dict[str, object] = {"ok": None}
+            else:
+                probe = getattr(probes, request["probe"], None)
+                if probe is None or request["probe"].startswith("_"):
+                    raise errors.SubmissionError(errors.CRASHED, f"no probe {request['probe']!r}")
+                result = probing.run_probe(
+                    learner, probe, request["kwargs"],
+                    seed=int(request["seed"]), device=request["device"],
+                )
+                reply = {"ok": result}
+        except errors.SubmissionError as exc:
+            reply = {"error": exc.to_wire()}
+        except BaseException as exc:  # noqa: BLE001 - e.g. SystemExit raised at import time
+            reply = {"error": {"kind": errors.RAISED, "message": f"{type(exc).__name__}: {exc}"}}
+        wire.write_frame(resp_fd, reply)
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))
