@@ -74,6 +74,41 @@ def load_probes(path: Path, name: str) -> ModuleType:
     return module
 
 
+class _KerasRegistry:
+    """Keeps each in-process variant's `register_keras_serializable` entries to itself.
+
+    Keras keeps one global registry, so after loading the solution and a mutant that both
+    register `kata>FocalLoss`, the last one loaded would serve every `.keras` load. Before
+    each call the registry is reset to what it was before any learner code, plus the entries
+    of the module under test. (Workers load one module each and need none of this.)
+    """
+
+    def __init__(self) -> None:
+        from keras.src.saving import object_registration as registry
+
+        self._objects = registry.GLOBAL_CUSTOM_OBJECTS
+        self._names = registry.GLOBAL_CUSTOM_NAMES
+        self._baseline = (dict(self._objects), dict(self._names))
+
+    def capture(self, before: tuple[dict[Any, Any], dict[Any, Any]]) -> tuple[dict[Any, Any], ...]:
+        objects = {k: v for k, v in self._objects.items() if before[0].get(k) is not v}
+        names = {k: v for k, v in self._names.items() if before[1].get(k) != v}
+        return objects, names
+
+    def snapshot(self) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        return dict(self._objects), dict(self._names)
+
+    def activate(self, own: tuple[dict[Any, Any], ...]) -> None:
+        for live, base, mine in ((self._objects, self._baseline[0], own[0]),
+                                 (self._names, self._baseline[1], own[1])):
+            live.clear()
+            live.update(base)
+            live.update(mine)
+
+
+_registry: _KerasRegistry | None = None
+
+
 class InProcessTransport:
     """Runs probes in this process. Fast, for learners and for checking our own solutions."""
 
@@ -83,13 +118,18 @@ class InProcessTransport:
         self.probes = load_probes(probes_path, f"kata_probes_{exercise.id}")
         self._module: LearnerModule | None = None
         self._load_error: SubmissionError | None = None
+        self._registered: tuple[dict[Any, Any], ...] = ({}, {})
         # Unique per file so two variants (say, solution and mutant) can live side by side.
         self._module_name = f"kata_{exercise.id}_{abs(hash(str(module_path))):x}"
 
     def _learner(self) -> LearnerModule:
         if self._load_error is not None:
             raise self._load_error
+        global _registry
+        if _registry is None:
+            _registry = _KerasRegistry()
         if self._module is None:
+            before = _registry.snapshot()
             try:
                 self._module = load_learner_module(
                     self.module_path, self.exercise, self._module_name
@@ -97,6 +137,9 @@ class InProcessTransport:
             except SubmissionError as exc:
                 self._load_error = exc
                 raise
+            finally:
+                self._registered = _registry.capture(before)
+        _registry.activate(self._registered)
         return self._module
 
     def call(

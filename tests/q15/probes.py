@@ -1,0 +1,113 @@
+"""Worker-side half of q15's hidden tests: evaluate the learner's focal loss, return data."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from grader.errors import ProbeResultError
+
+
+def _array(value: Any, what: str) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ProbeResultError(f"q15: {what} returned {type(value).__name__}, not a tensor") from None
+
+
+def per_sample(sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: float) -> Any:
+    return _array(sub.binary_focal_loss(y, p, gamma=gamma, alpha=alpha), "binary_focal_loss")
+
+
+def loss_object(
+    sub: Any, *, config: dict[str, Any], y: np.ndarray, p: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+) -> dict[str, Any]:
+    loss = sub.FocalLoss(**config)
+    value = loss(y, p, sample_weight=sample_weight)
+    return {"value": _array(value, "FocalLoss"), "name": str(loss.name)}
+
+
+def gradient(sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: float) -> Any:
+    var = tf.Variable(p)  # float64: finite differences need the precision
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(tf.cast(sub.binary_focal_loss(y, var, gamma=gamma, alpha=alpha),
+                                      tf.float64))
+    grad = tape.gradient(total, var)
+    if grad is None:
+        raise ProbeResultError("q15: no gradient flows from the loss back to y_pred")
+    return np.asarray(grad)
+
+
+def extremes(sub: Any, *, y: np.ndarray, p: np.ndarray, logits: np.ndarray) -> dict[str, Any]:
+    pv = tf.Variable(p)
+    lv = tf.Variable(logits)
+    with tf.GradientTape(persistent=True) as tape:
+        from_probs = sub.binary_focal_loss(y, pv)
+        from_logits = sub.FocalLoss(from_logits=True, reduction=None)(y, lv)
+    grads = [tape.gradient(tf.reduce_sum(v), var)
+             for v, var in ((from_probs, pv), (from_logits, lv))]
+    return {
+        "from_probs": _array(from_probs, "binary_focal_loss"),
+        "from_logits": _array(from_logits, "FocalLoss(from_logits=True)"),
+        "grad_probs": np.zeros_like(p) if grads[0] is None else np.asarray(grads[0]),
+        "grad_logits": np.zeros_like(logits) if grads[1] is None else np.asarray(grads[1]),
+    }
+
+
+def config_round_trip(
+    sub: Any, *, config: dict[str, Any], y: np.ndarray, p: np.ndarray
+) -> dict[str, Any]:
+    loss = sub.FocalLoss(**config)
+    saved = loss.get_config()
+    try:
+        text = json.dumps(saved)
+    except (TypeError, ValueError) as exc:
+        return {"json_error": str(exc)}
+    rebuilt = type(loss).from_config(json.loads(text))
+    return {
+        "config": json.loads(text),
+        "original": _array(loss(y, p), "FocalLoss"),
+        "rebuilt": _array(rebuilt(y, p), "FocalLoss.from_config(...)"),
+    }
+
+
+def keras_round_trip(sub: Any, *, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(optimizer="adam", loss=sub.FocalLoss(gamma=3.0, alpha=0.4))
+    before = float(model.evaluate(x, y, verbose=0))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        loaded = keras.saving.load_model(path)
+    loss = loaded.loss
+    config = loss.get_config() if hasattr(loss, "get_config") else {}
+    return {
+        "before": before,
+        "after": float(loaded.evaluate(x, y, verbose=0)),
+        "loss_class": type(loss).__name__,
+        "gamma": config.get("gamma"),
+        "alpha": config.get("alpha"),
+    }
+
+
+def skewed_training(
+    sub: Any, *, x: np.ndarray, y: np.ndarray, x_eval: np.ndarray, alpha: float, epochs: int,
+    train_seed: int,
+) -> dict[str, Any]:
+    """Train the same logistic model with BCE and with focal loss; predict on x_eval."""
+    predictions = {}
+    for name, loss in (("bce", "binary_crossentropy"),
+                       ("focal", sub.FocalLoss(gamma=2.0, alpha=alpha))):
+        keras.utils.set_random_seed(train_seed)
+        model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, "sigmoid")])
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss=loss)
+        model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+        predictions[name] = np.asarray(model.predict(x_eval, verbose=0)).reshape(-1)
+    return predictions
