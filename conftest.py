@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from grader.errors import NOT_IMPLEMENTED, SubmissionError
+from grader.probing import stub_name
 from grader.loading import LearnerModule, load_learner_module, module_path
 from grader.manifest import REPO_ROOT, Exercise, exercise_of_path, load_manifest
 from grader.quiet import import_tensorflow_quietly
@@ -270,9 +271,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         label = "not implemented yet" if exc.kind == NOT_IMPLEMENTED else exc.kind.replace("_", " ")
         report.longrepr = f"[{label}] {exc.message}"
     elif isinstance(exc, NotImplementedError):
+        where = exercise_of_path(Path(str(item.path))) or "this exercise"
+        function = stub_name(exc) or call.excinfo.traceback[-1].name
         report.longrepr = (
-            "[not implemented yet] this function still raises NotImplementedError; "
-            "replace its TODO with your code."
+            f"[not implemented yet] {where}: `{function}` still raises NotImplementedError. "
+            f"Replace its TODO with your code; the README in exercises/{where}/ explains the task."
         )
     elif isinstance(exc, KataFailure):
         report.longrepr = f"{item.location[0]}:{item.location[1] + 1}: {item.name}\n{exc}"

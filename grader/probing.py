@@ -84,9 +84,17 @@ def _learner_frames(module: LearnerModule, exc: BaseException) -> list[traceback
     return [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
 
 
+def stub_name(exc: BaseException) -> str | None:
+    """The name a stub passes to NotImplementedError, e.g. 'CustomDense.build'."""
+    if exc.args and isinstance(exc.args[0], str) and exc.args[0].replace(".", "").isidentifier():
+        return exc.args[0]
+    return None
+
+
 def _not_implemented_message(module: LearnerModule, exc: BaseException) -> str:
     frames = _learner_frames(module, exc)
-    where = f"`{frames[-1].name}`" if frames else "a function this test needs"
+    name = stub_name(exc) or (frames[-1].name if frames else None)
+    where = f"`{name}`" if name else "a function this test needs"
     return (
         f"{_prefix(module)}{where} is not implemented yet "
         "(it still raises NotImplementedError). Replace the TODO with your code."
