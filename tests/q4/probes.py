@@ -137,14 +137,19 @@ def two_fits(sub: Any, *, x: np.ndarray, y: np.ndarray, epochs: int) -> dict[str
 
 def converge(
     sub: Any, *, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
-    epochs: int, init_seed: int,
+    x_test: np.ndarray, epochs: int, init_seed: int,
 ) -> dict[str, Any]:
-    """The seed's model (64-32-1 MLP, Adam 1e-3) trained by the learner's fit."""
+    """The seed's model (64-32-1 MLP, Adam 1e-3) trained by the learner's fit, one epoch at
+    a time; returns predictions on unlabelled held-out data after each epoch."""
     keras.utils.set_random_seed(init_seed)
     model = keras.Sequential([keras.Input((x.shape[1],)),
                               keras.layers.Dense(64, activation="relu"),
                               keras.layers.Dense(32, activation="relu"),
                               keras.layers.Dense(1, activation="sigmoid")])
-    got = sub.fit(model, _batches(x, y, 32), _batches(x_val, y_val, 32), epochs,
-                  keras.optimizers.Adam(1e-3), keras.losses.BinaryCrossentropy())
-    return {str(k): [float(v) for v in values] for k, values in got.items()}
+    optimizer = keras.optimizers.Adam(1e-3)
+    predictions = []
+    for _ in range(epochs):
+        sub.fit(model, _batches(x, y, 32), _batches(x_val, y_val, 32), 1, optimizer,
+                keras.losses.BinaryCrossentropy())
+        predictions.append(np.asarray(model(x_test, training=False)))
+    return {"test_predictions": predictions}

@@ -149,11 +149,20 @@ def test_works_wrapped_in_tf_function_and_for_two_fresh_models(submission):
     x, y, _, _ = _problem(8, n=32, d=4)
     got = submission.call("wrapped_in_tf_function", x=x, y=y, steps=3)
     for k in range(2):
+        losses = np.asarray(got[f"function_{k}"])
+        if not (np.all(np.isfinite(losses)) and np.all(np.diff(losses) < 0)):
+            raise fail(f"falling losses over 3 Adam steps on one batch (model {k + 1}, "
+                       "train_step inside tf.function)", f"{losses}",
+                       "train_step must return the loss and apply the update")
         assert_close(got[f"function_{k}"], got[f"eager_{k}"],
                      f"the same losses for model {k + 1} with train_step inside tf.function",
                      "no Python-side effects that only run while tracing (e.g. converting "
                      "tensors with float() or .numpy() inside train_step)", rtol=1e-4)
     fits = submission.call("two_fits", x=x, y=y, epochs=2)
+    first = np.asarray(fits["first"])
+    if not (np.all(np.isfinite(first)) and first[-1] < first[0]):
+        raise fail("fit's loss to fall from epoch 1 to epoch 2", f"{first}",
+                   "fit must run train_step on every batch and report the mean loss")
     assert_close(fits["second"], fits["first"],
                  "identical histories when fit trains two fresh, identical models in turn",
                  "a module-level @tf.function or optimizer/metrics shared between calls of "
@@ -161,21 +170,27 @@ def test_works_wrapped_in_tf_function_and_for_two_fresh_models(submission):
 
 
 def convergence_data(seed: int):
+    """Train, validation (for fit) and held-out data whose labels never leave this process."""
     rng = np.random.default_rng(seed)
-    x = rng.normal(size=(800, 10)).astype("float32")
+    x = rng.normal(size=(880, 10)).astype("float32")
     y = (x[:, 0] + x[:, 1] - x[:, 2] > 0).astype("float32").reshape(-1, 1)
-    return x[:640], y[:640], x[640:], y[640:]
+    return (x[:640], y[:640]), (x[640:720], y[640:720]), (x[720:], y[720:])
 
 
-def run_convergence(submission, seed: int):
-    x, y, x_val, y_val = convergence_data(seed)
-    got = submission.call("converge", x=x, y=y, x_val=x_val, y_val=y_val, epochs=5,
-                          init_seed=seed, timeout=120)
-    return got["val_loss"]
+def run_convergence(submission, seed: int) -> list[float]:
+    """Held-out BCE after each epoch, computed here from the model's predictions.
+
+    The history fit reports is the learner's own claim, so the verdict uses predictions on
+    data whose labels stay in the grading process.
+    """
+    (x, y), (x_val, y_val), (x_test, y_test) = convergence_data(seed)
+    got = submission.call("converge", x=x, y=y, x_val=x_val, y_val=y_val, x_test=x_test,
+                          epochs=5, init_seed=seed, timeout=120)
+    return [_bce(y_test.astype(float), np.asarray(p, float)) for p in got["test_predictions"]]
 
 
-# Sweep of the reference (bench/sweep.py q4, seeds 0-19): final val_loss worst (max) 0.266,
-# mean 0.226, best 0.185; the threshold leaves a margin of 0.08 above the worst seed.
+# Sweep of the reference (bench/sweep.py q4, seeds 0-19): held-out BCE after 5 epochs worst
+# (max) 0.265, mean 0.227, best 0.179; the threshold leaves a margin of 0.085 above the worst.
 MAX_VAL_LOSS = 0.35
 
 
@@ -183,7 +198,7 @@ MAX_VAL_LOSS = 0.35
 @pytest.mark.points(2)
 def test_validation_loss_falls_below_threshold(submission):
     curve = run_convergence(submission, 0)
-    assert_finite(curve, "val_loss", "fit's history['val_loss']")
-    assert_converged(curve, MAX_VAL_LOSS, "final val_loss after 5 epochs",
+    assert_finite(curve, "held-out loss", "fit must train the model it is given")
+    assert_converged(curve, MAX_VAL_LOSS, "held-out BCE after 5 epochs of your fit",
                      "train_step must apply the gradients every batch; fit must loop over "
                      "every batch of every epoch")

@@ -1,0 +1,57 @@
+"""Fixtures for the grader's own tests: run `kata` as an instructor would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.manifest import REPO_ROOT
+
+SUBMISSIONS = Path(__file__).parent / "submissions"
+
+
+class KataRun:
+    def __init__(self, code: int, stdout: str, stderr: str, report: dict[str, Any] | None,
+                 seconds: float) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+        self.report, self.seconds = report, seconds
+
+
+@pytest.fixture
+def kata(tmp_path: Path) -> Callable[..., KataRun]:
+    """`kata("grade", "solutions", "--only", "q17")`: runs the CLI, reads its JSON report."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> KataRun:
+        out = tmp_path / "report.json"
+        command = [sys.executable, "-m", "grader.cli", *args]
+        if args and args[0] == "grade":
+            command += ["--format", "json", "--out", str(out)]
+        started = time.monotonic()
+        import os
+
+        proc = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
+                              env={**os.environ, **(env or {})}, timeout=600)
+        report = json.loads(out.read_text()) if out.exists() else None
+        return KataRun(proc.returncode, proc.stdout, proc.stderr, report,
+                       time.monotonic() - started)
+
+    return run
+
+
+@pytest.fixture
+def hostile_submission(tmp_path: Path) -> Path:
+    """The hostile q4/q7/q15 beside a correct q17 (the reference, copied at test time)."""
+    import shutil
+
+    folder = tmp_path / "hostile"
+    shutil.copytree(SUBMISSIONS / "hostile", folder)
+    (folder / "q17").mkdir()
+    shutil.copy(REPO_ROOT / "solutions" / "q17" / "custom_dense.py", folder / "q17")
+    return folder
