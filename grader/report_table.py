@@ -16,10 +16,19 @@ def render(report: GradeReport) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"\nTotal: {report.score:g}/{report.max_score:g} "
                  f"({report.duration:.0f} s, submission {report.submission})")
-    failures = [t for t in report.tests if t.status in ("failed", "error")]
-    if failures:
+    notes = []
+    for result in report.exercises.values():
+        if result.status == "passed":
+            continue
+        if result.status != "failed":
+            # One cause (missing file, syntax error, hang) explains every test: say it once.
+            notes.append(f"  {result.id}: {result.message.splitlines()[0]}")
+            continue
+        for test in report.tests:
+            if test.exercise == result.id and test.status in ("failed", "error"):
+                first = test.message.splitlines()[0] if test.message else test.status
+                notes.append(f"  {test.exercise} {test.name} [{test.category}]: {first}")
+    if notes:
         lines.append("\nWhat to look at:")
-        for test in failures:
-            first = test.message.splitlines()[0] if test.message else test.status
-            lines.append(f"  {test.exercise} {test.name} [{test.category}]: {first}")
+        lines.extend(notes)
     return "\n".join(lines) + "\n"

@@ -1,0 +1,103 @@
+"""Is every kata complete and consistent with the manifest? (Fast, static checks.)"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from grader.manifest import REPO_ROOT, load_manifest
+
+MANIFEST = load_manifest()
+IDS = list(MANIFEST)
+
+
+def _hidden_tests(exercise_id: str) -> dict[str, float]:
+    """Hidden test function names and their points, read from the decorators."""
+    tests = {}
+    for path in (REPO_ROOT / "tests" / exercise_id).glob("test_*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                points = [d.args[0].value for d in node.decorator_list
+                          if isinstance(d, ast.Call) and ast.unparse(d.func).endswith(".points")]
+                tests[node.name] = float(points[0]) if points else 0.0
+    return tests
+
+
+def _defined_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_every_kata_has_its_files(exercise_id):
+    exercise = MANIFEST[exercise_id]
+    expected = [
+        REPO_ROOT / "exercises" / exercise_id / "README.md",
+        REPO_ROOT / "exercises" / exercise_id / exercise.file,
+        REPO_ROOT / "exercises" / exercise_id / f"{exercise.module_stem}_test.py",
+        REPO_ROOT / "solutions" / exercise_id / exercise.file,
+        REPO_ROOT / "tests" / exercise_id / "probes.py",
+        REPO_ROOT / "tests" / exercise_id / "mutants.toml",
+    ]
+    missing = [str(p.relative_to(REPO_ROOT)) for p in expected if not p.is_file()]
+    assert not missing, f"{exercise_id} lacks {missing}"
+    assert _hidden_tests(exercise_id), f"{exercise_id} has no hidden tests"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_stub_and_solution_define_the_binding_names(exercise_id):
+    exercise = MANIFEST[exercise_id]
+    for side in ("exercises", "solutions"):
+        names = _defined_names(REPO_ROOT / side / exercise_id / exercise.file)
+        assert set(exercise.names) <= names, f"{side}/{exercise_id} lacks {set(exercise.names) - names}"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_stubs_teach_and_raise_not_implemented(exercise_id):
+    exercise = MANIFEST[exercise_id]
+    source = (REPO_ROOT / "exercises" / exercise_id / exercise.file).read_text()
+    tree = ast.parse(source)
+    assert ast.get_docstring(tree), "the stub needs a module docstring that teaches"
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    for function in functions:
+        raises = [n for n in ast.walk(function) if isinstance(n, ast.Raise)
+                  and "NotImplementedError" in ast.unparse(n)]
+        assert raises, f"{exercise_id}: {function.name} must raise NotImplementedError"
+        if function.name != "__init__":
+            assert ast.get_docstring(function), f"{exercise_id}: {function.name} needs a docstring"
+    assert source.count("TODO") >= len(exercise.names)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_hidden_points_add_up_to_the_manifest(exercise_id):
+    tests = _hidden_tests(exercise_id)
+    assert all(points > 0 for points in tests.values()), tests
+    assert sum(tests.values()) == MANIFEST[exercise_id].points
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_at_least_three_hints_and_six_mutants_naming_real_tests(exercise_id):
+    assert len(MANIFEST[exercise_id].hints) >= 3
+    with (REPO_ROOT / "tests" / exercise_id / "mutants.toml").open("rb") as handle:
+        mutants = tomllib.load(handle)["mutant"]
+    assert len(mutants) >= 6
+    tests = _hidden_tests(exercise_id)
+    solution = (REPO_ROOT / "solutions" / exercise_id / MANIFEST[exercise_id].file).read_text()
+    for mutant in mutants:
+        assert mutant["why"] and mutant["caught_by"], mutant["name"]
+        assert set(mutant["caught_by"]) <= set(tests), (mutant["name"], mutant["caught_by"])
+        for edit in mutant["edit"]:
+            assert solution.count(edit["old"]) == 1, (mutant["name"], edit["old"])
+
+
+def test_nothing_downloads_data_or_weights_at_run_time():
+    pattern = re.compile(r"load_data\(|weights=['\"]imagenet|get_file\(")
+    offenders = [str(p.relative_to(REPO_ROOT))
+                 for folder in ("exercises", "solutions", "tests", "grader")
+                 for p in (REPO_ROOT / folder).rglob("*.py")
+                 if pattern.search(p.read_text()) and p.name != Path(__file__).name]
+    assert not offenders
