@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from grader.errors import NOT_IMPLEMENTED, SubmissionError
-from grader.probing import stub_name
 from grader.loading import LearnerModule, load_learner_module, module_path
 from grader.manifest import REPO_ROOT, Exercise, exercise_of_path, load_manifest
+from grader.probing import stub_name
 from grader.quiet import import_tensorflow_quietly
 from grader.testing import KataFailure
 from grader.transport import InProcessTransport, Transport, WorkerTransport
@@ -188,7 +188,8 @@ def _gpu_visible() -> bool:
 def device(request: pytest.FixtureRequest) -> str:
     """Where numeric checks run: the CPU always, the GPU when one is visible."""
     if request.param == "gpu" and not _gpu_visible():
-        pytest.skip("no GPU visible to TensorFlow (tf.config.list_physical_devices('GPU') is empty)")
+        pytest.skip("no GPU visible to TensorFlow "
+                    "(tf.config.list_physical_devices('GPU') is empty)")
     return str(request.param)
 
 
@@ -238,7 +239,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if survivors:
         terminalreporter.section("stubs and mutants that no test caught", red=True)
         for path, name, variant in survivors:
-            terminalreporter.line(f"{variant} passed every case of {Path(path).parent.name}::{name}")
+            where = f"{Path(path).parent.name}::{name}"
+            terminalreporter.line(f"{variant} passed every case of {where}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -275,7 +277,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         function = stub_name(exc) or call.excinfo.traceback[-1].name
         report.longrepr = (
             f"[not implemented yet] {where}: `{function}` still raises NotImplementedError. "
-            f"Replace its TODO with your code; the README in exercises/{where}/ explains the task."
+            f"Replace its TODO with your code; exercises/{where}/README.md explains the task."
         )
     elif isinstance(exc, KataFailure):
         report.longrepr = f"{item.location[0]}:{item.location[1] + 1}: {item.name}\n{exc}"

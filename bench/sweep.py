@@ -68,7 +68,7 @@ def main() -> None:
         ROOT / "tests" / exercise.id / "probes.py",
     )
     values = []
-    print(f"| seed | metric | seconds |\n|---|---|---|")
+    print("| seed | metric | seconds |\n|---|---|---|")
     for seed in range(args.seeds):
         started = time.perf_counter()
         value = SWEEPS[args.exercise](transport, seed)

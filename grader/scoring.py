@@ -44,6 +44,10 @@ def score_tests(records: Iterable[dict[str, Any]]) -> list[TestResult]:
     return results
 
 
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
 def _kinds(records: list[dict[str, Any]]) -> set[str]:
     return {r["error_kind"] for r in records if r["outcome"] == "failed"}
 
@@ -74,7 +78,7 @@ def exercise_status(
     first_bad = next(t for t in tests if t.status not in ("passed", "skipped"))
     return "failed", (
         f"{exercise.id}: {passed} of {len(tests)} hidden tests passed; "
-        f"first failure, {first_bad.name}: {first_bad.message.splitlines()[0] if first_bad.message else ''}"
+        f"first failure, {first_bad.name}: {_first_line(first_bad.message)}"
     )
 
 

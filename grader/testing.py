@@ -97,7 +97,9 @@ def assert_close(
         )
 
 
-def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+def numeric_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6
+) -> np.ndarray:
     """Centred finite differences of a scalar function, in float64."""
     x = np.array(x, dtype=np.float64)
     grad = np.zeros_like(x)

@@ -351,7 +351,10 @@ class WorkerTransport:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 code = self._proc.wait()
         tail = self.output_tail()
-        reason = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+        if code is not None and code >= 0:
+            reason = f"exit status {code}"
+        else:
+            reason = f"signal {-(code or 0)}"
         message = (
             f"{self.exercise.id}: the process running your code stopped during the test "
             f"({reason}). Did the code call os._exit() or sys.exit(), or crash Python?"

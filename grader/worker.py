@@ -10,6 +10,7 @@ It computes no verdicts: whatever it sends back is checked by the grading proces
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 _REPO = Path(__file__).resolve().parent.parent
 
 
-def _import_grader():  # type: ignore[no-untyped-def]
+def _import_grader():  # noqa: ANN202 - returns modules
     sys.path.insert(0, str(_REPO))
     try:
         from grader import errors, loading, manifest, probing, quiet, wire
@@ -70,12 +71,11 @@ def _install_guard(protected: tuple[str, ...]) -> None:
 def main(req_fd: int, resp_fd: int) -> int:
     errors, loading, manifest, probing, wire = _import_grader()
     config = wire.read_frame(req_fd)
-    exercise = manifest.Exercise(**{**config["exercise"], "names": tuple(config["exercise"]["names"]),
-                                    "hints": tuple(config["exercise"]["hints"])})
-    import importlib.util
+    fields = dict(config["exercise"])
+    fields.update(names=tuple(fields["names"]), hints=tuple(fields["hints"]))
+    exercise = manifest.Exercise(**fields)
 
     import keras  # noqa: F401 - imported before the guard, as the learner's code expects
-    import tensorflow  # noqa: F401
 
     spec = importlib.util.spec_from_file_location("kata_probes", config["probes"])
     assert spec is not None and spec.loader is not None
@@ -88,7 +88,7 @@ def main(req_fd: int, resp_fd: int) -> int:
 
     cached: dict[str, object] = {}
 
-    def learner():  # type: ignore[no-untyped-def]
+    def learner():  # noqa: ANN202
         if "module" not in cached:
             cached["module"] = loading.load_learner_module(Path(config["module_path"]), exercise)
         return cached["module"]

@@ -53,7 +53,8 @@ def test_stub_and_solution_define_the_binding_names(exercise_id):
     exercise = MANIFEST[exercise_id]
     for side in ("exercises", "solutions"):
         names = _defined_names(REPO_ROOT / side / exercise_id / exercise.file)
-        assert set(exercise.names) <= names, f"{side}/{exercise_id} lacks {set(exercise.names) - names}"
+        missing = set(exercise.names) - names
+        assert not missing, f"{side}/{exercise_id} lacks {missing}"
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

@@ -18,7 +18,8 @@ def _array(value: Any, what: str) -> np.ndarray:
     try:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ProbeResultError(f"q15: {what} returned {type(value).__name__}, not a tensor") from None
+        kind = type(value).__name__
+        raise ProbeResultError(f"q15: {what} returned {kind}, not a tensor") from None
 
 
 def per_sample(sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: float) -> Any:
@@ -81,6 +82,7 @@ def config_round_trip(
 def keras_round_trip(sub: Any, *, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, "sigmoid")])
     model.compile(optimizer="adam", loss=sub.FocalLoss(gamma=3.0, alpha=0.4))
+    model.fit(x, y, epochs=1, verbose=0)  # builds the optimizer, so its state is saved too
     before = float(model.evaluate(x, y, verbose=0))
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
