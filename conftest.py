@@ -235,6 +235,7 @@ def _must_fail_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: A
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    _learner_summary(terminalreporter, config)
     survivors = [key for key, caught in config.stash[_CAUGHT].items() if not caught]
     if survivors:
         terminalreporter.section("stubs and mutants that no test caught", red=True)
@@ -246,6 +247,61 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if any(not caught for caught in session.config.stash[_CAUGHT].values()):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# -- the learner's summary after `pytest exercises/qN` -------------------------------------
+_VISIBLE = pytest.StashKey[dict[str, Any]]()
+
+
+def _remember_visible(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Remember each visible test's outcome and first failure, for the summary below."""
+    path = Path(str(item.path))
+    exercise_id = exercise_of_path(path)
+    if HIDDEN_ROOT in path.parents or exercise_id is None:
+        return
+    if report.when != "call" and report.passed:
+        return
+    seen = item.config.stash.setdefault(_VISIBLE, {})
+    entry = seen.setdefault(item.name, {"exercise": exercise_id, "outcome": "passed",
+                                        "message": ""})
+    if report.failed and entry["outcome"] != "failed":
+        entry["outcome"] = "failed"
+        entry["message"] = str(report.longrepr).strip()
+    elif report.skipped and entry["outcome"] == "passed":
+        entry["outcome"] = "skipped"
+
+
+def _plain_words(test_name: str) -> str:
+    return test_name.split("[")[0].removeprefix("test_").replace("_", " ")
+
+
+def _learner_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    seen = config.stash.get(_VISIBLE, {})
+    exercises = {entry["exercise"] for entry in seen.values()}
+    if len(exercises) != 1 or config.getoption("--meta"):
+        return
+    exercise_id = exercises.pop()
+    exercise = load_manifest().get(exercise_id)
+    if exercise is None:
+        return
+    passed = [n for n, e in seen.items() if e["outcome"] == "passed"]
+    failed = [n for n, e in seen.items() if e["outcome"] == "failed"]
+    write = terminalreporter.write_line
+    terminalreporter.section(f"{exercise.id} · {exercise.title}", sep="-")
+    for name, entry in seen.items():
+        mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[entry["outcome"]]
+        write(f"  {mark} {_plain_words(name)}")
+    if not failed:
+        write(f"\nAll {len(passed)} visible checks pass. `kata check {exercise.id}` records it;"
+              " the hidden tests check more (see the README's table).")
+        return
+    first = seen[failed[0]]
+    message = first["message"].splitlines()
+    write(f"\nFirst failing check: {_plain_words(failed[0])}")
+    for line in message[1:] if message and message[0].endswith(failed[0]) else message:
+        write(f"  {line}")
+    write(f"\nNext: fix that, then run `pytest exercises/{exercise.id}` again. "
+          f"Stuck? `kata hint {exercise.id}` gives one hint at a time.")
 
 
 # -- reporting ---------------------------------------------------------------------------
@@ -266,8 +322,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     if item.get_closest_marker("kata_must_fail") and report.when in ("setup", "call"):
         _must_fail_outcome(item, call, report)
-    if call.excinfo is None or report.passed:
-        return
+    if call.excinfo is not None and not report.passed:
+        _friendly_longrepr(item, call, report)
+    _remember_visible(item, report)
+
+
+def _friendly_longrepr(item: pytest.Item, call: pytest.CallInfo[None], report: Any) -> None:
+    """Replace tracebacks of learner-caused failures with the plain message."""
+    assert call.excinfo is not None
     exc = call.excinfo.value
     if isinstance(exc, SubmissionError):
         label = "not implemented yet" if exc.kind == NOT_IMPLEMENTED else exc.kind.replace("_", " ")

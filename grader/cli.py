@@ -1,9 +1,14 @@
 """The `kata` command.
 
+Instructors:
     kata grade SUBMISSION [--only q4,q7] [--format table|json] [--out FILE]
+Learners (`--dir` is your folder of katas, default exercises/):
+    kata list | next | progress
+    kata check qN | hint qN | reset qN [--yes] | solution qN
+    kata watch [qN] [--poll]
 
-Run from the repository root. Exit status 0 whenever grading completed, whatever the score;
-2 for misuse (no such folder, unknown exercise).
+Run from the repository root. `kata grade` exits 0 whenever grading completed, whatever the
+score; every command exits 2 for misuse (no such folder, unknown exercise).
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader import report_json, report_table
-from grader.manifest import load_manifest
+from grader import learn, report_json, report_table
+from grader.manifest import REPO_ROOT, Exercise, load_manifest
 from grader.runner import grade
 
 RENDERERS = {"table": report_table.render, "json": report_json.render}
@@ -30,6 +35,28 @@ def _parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--only", help="comma-separated exercise ids, e.g. q4,q7")
     grade_cmd.add_argument("--format", choices=sorted(RENDERERS), default="table")
     grade_cmd.add_argument("--out", type=Path, help="write the report here instead of stdout")
+
+    def learner_command(
+        name: str, help_text: str, needs_id: bool | None
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        if needs_id is not None:
+            sub.add_argument("exercise", nargs=None if needs_id else "?", help="e.g. q4")
+        sub.add_argument("--dir", type=Path, default=REPO_ROOT / "exercises",
+                         help="your folder of katas (default: exercises/)")
+        return sub
+
+    learner_command("list", "every kata with its level and status", None)
+    learner_command("next", "the first kata you have not finished", None)
+    learner_command("progress", "how many katas pass", None)
+    learner_command("check", "run a kata's visible tests on your code", True)
+    learner_command("hint", "the next hint for a kata, one at a time", True)
+    reset = learner_command("reset", "restore a kata's original stub (keeps a backup)", True)
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    learner_command("solution", "show our solution, once your code passes", True)
+    watch = learner_command("watch", "re-run the current kata on every save", False)
+    watch.add_argument("--poll", action="store_true",
+                       help="poll for changes (for WSL2, network drives, containers)")
     return parser
 
 
@@ -74,10 +101,44 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exercise(manifest: dict[str, Exercise], name: str | None) -> Exercise | None:
+    if name is None:
+        return None
+    if name not in manifest:
+        print(f"kata: unknown exercise {name}; known: {', '.join(manifest)}", file=sys.stderr)
+        raise SystemExit(2)
+    return manifest[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "grade":
         return cmd_grade(args)
+    manifest = load_manifest()
+    folder: Path = args.dir
+    if not folder.is_dir():
+        print(f"kata {args.command}: {folder} is not a folder", file=sys.stderr)
+        return 2
+    exercise = _exercise(manifest, getattr(args, "exercise", None))
+    if args.command == "list":
+        return learn.cmd_list(manifest, folder)
+    if args.command == "next":
+        return learn.cmd_next(manifest, folder)
+    if args.command == "progress":
+        return learn.cmd_progress(manifest, folder)
+    if args.command == "watch":
+        from grader.watch import cmd_watch  # watchfiles is only needed here
+
+        return cmd_watch(manifest, folder, exercise, args.poll)
+    assert exercise is not None
+    if args.command == "check":
+        return learn.cmd_check(manifest, folder, exercise)
+    if args.command == "hint":
+        return learn.cmd_hint(folder, exercise)
+    if args.command == "reset":
+        return learn.cmd_reset(folder, exercise, args.yes)
+    if args.command == "solution":
+        return learn.cmd_solution(folder, exercise)
     return 2
 
 

@@ -1,0 +1,94 @@
+"""`kata watch`: re-run the current kata's visible tests on every save, rustlings-style.
+
+Uses watchfiles (file-system events), or polling with `--poll` where events are missed
+(WSL2, network drives, some containers). Type `h` + Enter for a hint, `r` to re-run, `q` to
+quit. When the kata passes, watch moves on to the next unfinished one.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+from pathlib import Path
+
+from watchfiles import watch
+
+from grader.learn import _next_pending, cmd_hint, run_visible_tests
+from grader.manifest import Exercise
+from grader.state import State
+
+
+def _read_commands(commands: queue.Queue[str]) -> None:
+    for line in sys.stdin:
+        commands.put(line.strip().lower())
+    commands.put("q")
+
+
+def cmd_watch(
+    manifest: dict[str, Exercise], submission: Path, start: Exercise | None, poll: bool
+) -> int:
+    state = State.load(submission)
+    exercise = start or _next_pending(manifest, state)
+    if exercise is None:
+        print("Every kata passes. Well done!")
+        return 0
+    commands: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_read_commands, args=(commands,), daemon=True).start()
+    stop = threading.Event()
+    while exercise is not None:
+        target = submission / exercise.id / exercise.file
+        print(f"\n== kata watch: {exercise.id} ({exercise.title}), {target} ==", flush=True)
+        passed = _run(manifest, submission, exercise)
+        while not passed:
+            print("Waiting for you to save the file... (h: hint, r: re-run, q: quit)",
+                  flush=True)
+            event = _wait(target, commands, stop, poll)
+            if event == "q":
+                return 0
+            if event == "h":
+                cmd_hint(submission, exercise)
+                continue
+            passed = _run(manifest, submission, exercise)
+        print(f"\n{exercise.id} passes! Moving on.", flush=True)
+        exercise = _next_pending(manifest, State.load(submission))
+    print("Every kata passes. Well done!", flush=True)
+    return 0
+
+
+def _run(manifest: dict[str, Exercise], submission: Path, exercise: Exercise) -> bool:
+    passed = run_visible_tests(exercise, submission)
+    state = State.load(submission)
+    state.mark(exercise.id, passed)
+    state.save()
+    return passed
+
+
+def _wait(target: Path, commands: queue.Queue[str], stop: threading.Event, poll: bool) -> str:
+    """Block until the file changes ('changed') or a command arrives ('h', 'r', 'q')."""
+    changed = threading.Event()
+    target = target.resolve()
+
+    def watcher() -> None:
+        for _ in watch(target.parent, stop_event=stop, force_polling=poll, poll_delay_ms=300,
+                       watch_filter=lambda _change, path: Path(path) == target,
+                       rust_timeout=500, yield_on_timeout=False, debounce=200):
+            changed.set()
+            return
+
+    stop.clear()
+    thread = threading.Thread(target=watcher, daemon=True)
+    thread.start()
+    try:
+        while True:
+            if changed.is_set():
+                return "changed"
+            try:
+                command = commands.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if command in ("h", "r", "q"):
+                return command
+    finally:
+        stop.set()
+        thread.join(timeout=2)
