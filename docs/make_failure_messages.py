@@ -24,11 +24,13 @@ class Collector:
     def __init__(self) -> None:
         self.messages: dict[tuple[str, str], dict[str, str]] = {}
 
-    @pytest.hookimpl(hookwrapper=True)
+    # Outermost wrapper, so it sees the report after conftest.py made it friendly.
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-        yield
+        outcome = yield
         if call.excinfo is None or call.when not in ("setup", "call"):
             return
+        longrepr = outcome.get_result().longrepr
         params = getattr(item, "callspec", None)
         variant = params.params.get("variant", "visible") if params else "visible"
         if variant == "submitted":
@@ -37,7 +39,10 @@ class Collector:
         exercise = next(p for p in reversed(parts) if p.startswith("q") and p[1:].isdigit())
         name = getattr(item, "originalname", item.name)
         exc = call.excinfo.value
-        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        if variant == "visible" and isinstance(longrepr, str):
+            text = longrepr  # what `pytest exercises/qN` shows the learner
+        else:
+            text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         self.messages.setdefault((exercise, variant), {}).setdefault(name, text.strip())
 
 

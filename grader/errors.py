@@ -60,6 +60,13 @@ class SubmissionError(Exception):
         return cls(kind, message[:4000])
 
 
+def with_hint(exc: SubmissionError, look_at: str | None) -> SubmissionError:
+    """The same error with the test's "Look at:" advice, for code that raised or misreturned."""
+    if not look_at or exc.kind not in (RAISED, BAD_RETURN):
+        return exc
+    return SubmissionError(exc.kind, f"{exc.message}\nLook at: {look_at}")
+
+
 class ProbeResultError(SubmissionError):
     """A value the learner returned has the wrong type or shape to be compared."""
 

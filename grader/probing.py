@@ -104,8 +104,13 @@ def _not_implemented_message(module: LearnerModule, exc: BaseException) -> str:
 def describe_exception(module: LearnerModule, exc: BaseException) -> str:
     """One paragraph: what was raised and the learner's line that raised it."""
     frames = _learner_frames(module, exc)
-    text = str(exc).strip().splitlines()
-    summary = f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if lines and lines[0] == "in user code:":
+        # tf.function wraps the real error after a listing of frames; its last line says it.
+        lines = lines[-1:]
+    first = lines[0] if lines else ""
+    name = type(exc).__name__
+    summary = first if first.startswith(f"{name}:") else f"{name}: {first}".strip()
     if len(summary) > 400:
         summary = summary[:400] + "..."
     if frames:

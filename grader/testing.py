@@ -53,7 +53,7 @@ def rel_error(x: np.ndarray, y: np.ndarray) -> float:
 def assert_shape(value: Any, shape: tuple[int, ...], what: str, look_at: str) -> np.ndarray:
     array = np.asarray(value)
     if tuple(array.shape) != tuple(shape):
-        raise fail(f"{what} with shape {tuple(shape)}", summarise(array), look_at)
+        raise fail(f"{what}, shape {tuple(shape)}", summarise(array), look_at)
     return array
 
 
@@ -78,11 +78,7 @@ def assert_close(
     got_a = as_array(got, what)
     exp_a = np.asarray(expected, dtype=np.float64)
     if got_a.shape != exp_a.shape:
-        raise fail(
-            f"{what} with shape {exp_a.shape}",
-            f"shape {got_a.shape}: {summarise(got_a)}",
-            look_at,
-        )
+        raise fail(f"{what}, shape {exp_a.shape}", summarise(got_a), look_at)
     if not np.all(np.isfinite(got_a) | ~np.isfinite(exp_a)):
         raise fail(f"{what}: {summarise(exp_a)}", f"NaN/inf values: {summarise(got_a)}", look_at)
     if not np.allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):

@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from grader import wire
-from grader.errors import CRASHED, TIMEOUT, SubmissionError
+from grader.errors import CRASHED, TIMEOUT, SubmissionError, with_hint
 from grader.loading import LearnerModule, load_learner_module
 from grader.manifest import REPO_ROOT, Exercise
 from grader.probing import run_probe
@@ -61,8 +61,15 @@ def can_drop_privileges() -> bool:
 class Transport(Protocol):
     def call(
         self, probe: str, *, seed: int = 0, device: str = "cpu", timeout: float | None = None,
-        **kwargs: Any,
-    ) -> Any: ...
+        look_at: str | None = None, **kwargs: Any,
+    ) -> Any:
+        """Run `probe` on the learner's code with `kwargs`; plain data back.
+
+        Raises:
+            SubmissionError: the code could not be loaded, raised, hung or crashed; `look_at`
+                (the test's advice) is added when the learner's code raised.
+        """
+        ...
 
     def close(self) -> None: ...
 
@@ -145,11 +152,14 @@ class InProcessTransport:
 
     def call(
         self, probe: str, *, seed: int = 0, device: str = "cpu", timeout: float | None = None,
-        **kwargs: Any,
+        look_at: str | None = None, **kwargs: Any,
     ) -> Any:
-        result = run_probe(
-            self._learner, getattr(self.probes, probe), kwargs, seed=seed, device=device
-        )
+        try:
+            result = run_probe(
+                self._learner, getattr(self.probes, probe), kwargs, seed=seed, device=device
+            )
+        except SubmissionError as exc:
+            raise with_hint(exc, look_at) from None
         # Round-trip so in-process results look exactly like a worker's.
         return wire.loads(wire.dumps(result))
 
@@ -277,7 +287,15 @@ class WorkerTransport:
 
     def call(
         self, probe: str, *, seed: int = 0, device: str = "cpu", timeout: float | None = None,
-        **kwargs: Any,
+        look_at: str | None = None, **kwargs: Any,
+    ) -> Any:
+        try:
+            return self._call(probe, seed, device, timeout, kwargs)
+        except SubmissionError as exc:
+            raise with_hint(exc, look_at) from None
+
+    def _call(
+        self, probe: str, seed: int, device: str, timeout: float | None, kwargs: dict[str, Any]
     ) -> Any:
         if self._fatal is not None:
             raise self._fatal

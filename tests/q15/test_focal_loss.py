@@ -71,6 +71,8 @@ def test_agrees_with_keras_binary_focal_crossentropy(submission, device):
     p = rng.uniform(1e-6, 1 - 1e-6, size=(16, 1)).astype("float32")
     logits = rng.uniform(-12, 12, size=(16, 1)).astype("float32")
     config = {"gamma": 2.0, "alpha": 0.3, "reduction": None}
+    advice = {False: "alpha weights positives and 1-alpha negatives",
+              True: "from_logits=True needs a sigmoid before the loss"}
     for name, preds, from_logits in (("probabilities", p, False), ("logits", logits, True)):
         expected = keras.losses.BinaryFocalCrossentropy(
             apply_class_balancing=True, alpha=0.3, gamma=2.0, from_logits=from_logits,
@@ -81,8 +83,7 @@ def test_agrees_with_keras_binary_focal_crossentropy(submission, device):
         assert_close(got["value"], np.asarray(expected),
                      f"FocalLoss(reduction=None) on {name}, as Keras' "
                      "BinaryFocalCrossentropy(apply_class_balancing=True) computes it",
-                     "from_logits=True needs a sigmoid before the loss; alpha weights "
-                     "positives and 1-alpha negatives", rtol=2e-3, atol=1e-5)
+                     advice[from_logits], rtol=2e-3, atol=1e-5)
 
 
 @pytest.mark.behaviour
@@ -93,7 +94,8 @@ def test_gamma_zero_is_alpha_weighted_cross_entropy(submission):
     yy, pp = y.astype(np.float64), p.astype(np.float64)
     weighted_bce = -(0.7 * yy * np.log(pp) + 0.3 * (1 - yy) * np.log(1 - pp)).mean(axis=-1)
     assert_close(got, weighted_bce, "alpha-weighted binary cross-entropy when gamma=0",
-                 "the focal factor (1 - p_t)**gamma must be 1 when gamma is 0",
+                 "with gamma=0 the focal factor is 1 and only alpha_t remains: alpha for "
+                 "positives, 1 - alpha for negatives",
                  rtol=1e-4, atol=1e-6)
 
 
@@ -169,7 +171,9 @@ def test_keras_file_round_trip_keeps_the_loss(submission):
     rng = np.random.default_rng(8)
     x = rng.normal(size=(32, 3)).astype("float32")
     y = (rng.uniform(size=(32, 1)) < 0.3).astype("float32")
-    got = submission.call("keras_round_trip", x=x, y=y)
+    got = submission.call("keras_round_trip", x=x, y=y,
+                          look_at="@keras.saving.register_keras_serializable() on FocalLoss, "
+                                  "and get_config returning gamma and alpha")
     if (got["loss_class"], got["gamma"], got["alpha"]) != ("FocalLoss", 3.0, 0.4):
         raise fail("the reloaded model's loss to be FocalLoss(gamma=3.0, alpha=0.4)",
                    f"{got['loss_class']} with gamma={got['gamma']}, alpha={got['alpha']}",

@@ -128,7 +128,8 @@ def test_config_with_callable_activation_is_json_and_rebuilds(submission):
 @pytest.mark.points(2)
 def test_keras_file_round_trip_gives_identical_outputs(submission, device):
     x = np.random.default_rng(5).normal(size=(4, 6, 3)).astype("float32")
-    got = submission.call("keras_round_trip", device=device, x=x)
+    got = submission.call("keras_round_trip", device=device, x=x,
+                          look_at="@keras.saving.register_keras_serializable() on the class")
     if got["layer_classes"] != ["CustomDense", "CustomDense"]:
         raise fail("the reloaded model to hold two CustomDense layers",
                    f"{got['layer_classes']}", "register the class as serializable")

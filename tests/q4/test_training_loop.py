@@ -69,7 +69,8 @@ def test_model_called_with_training_true_in_train_and_false_in_test(submission):
 @pytest.mark.points(2)
 def test_frozen_layer_weights_stay_unchanged(submission, device):
     x, y, _, _ = _problem(3)
-    got = submission.call("frozen_layer", device=device, x=x, y=y)
+    got = submission.call("frozen_layer", device=device, x=x, y=y,
+                          look_at="differentiate and update model.trainable_variables only")
     assert_close(got["frozen_after"], got["frozen_before"], "a frozen layer's kernel unchanged",
                  "differentiate and update model.trainable_variables only, not model.weights",
                  rtol=0, atol=0)
@@ -147,7 +148,10 @@ def test_history_holds_per_epoch_means_with_metrics_reset(submission, device):
 @pytest.mark.points(3)
 def test_works_wrapped_in_tf_function_and_for_two_fresh_models(submission):
     x, y, _, _ = _problem(8, n=32, d=4)
-    got = submission.call("wrapped_in_tf_function", x=x, y=y, steps=3)
+    got = submission.call("wrapped_in_tf_function", x=x, y=y, steps=3,
+                          look_at="train_step must work inside a caller's tf.function and for "
+                                  "a second fresh model: no float()/.numpy() on tensors in it, "
+                                  "no module-level @tf.function bound to one optimizer")
     for k in range(2):
         losses = np.asarray(got[f"function_{k}"])
         if not (np.all(np.isfinite(losses)) and np.all(np.diff(losses) < 0)):
@@ -158,7 +162,10 @@ def test_works_wrapped_in_tf_function_and_for_two_fresh_models(submission):
                      f"the same losses for model {k + 1} with train_step inside tf.function",
                      "no Python-side effects that only run while tracing (e.g. converting "
                      "tensors with float() or .numpy() inside train_step)", rtol=1e-4)
-    fits = submission.call("two_fits", x=x, y=y, epochs=2)
+    fits = submission.call("two_fits", x=x, y=y, epochs=2,
+                           look_at="a module-level @tf.function bound to one model cannot "
+                                   "train a second: Adam must create new variables; create "
+                                   "the step (and metrics) inside fit, or leave it eager")
     first = np.asarray(fits["first"])
     if not (np.all(np.isfinite(first)) and first[-1] < first[0]):
         raise fail("fit's loss to fall from epoch 1 to epoch 2", f"{first}",

@@ -32,7 +32,7 @@ def test_encoder_maps_images_to_embedding_dim(submission, device):
 @pytest.mark.points(3)
 def test_siamese_outputs_nonnegative_distances_of_shape_b_1(submission, device):
     got = submission.call("siamese", device=device, a=_images(2), b=_images(3))
-    ab = assert_shape(got["ab"], (4, 1), "one distance per pair, shape (4, 1)",
+    ab = assert_shape(got["ab"], (4, 1), "one distance per pair",
                       "build_siamese's output: euclidean_distance(emb_a, emb_b) with "
                       "keepdims=True")
     if np.any(ab < 0):
@@ -47,7 +47,7 @@ def test_euclidean_distance_equals_closed_form(submission, device):
     a, b = rng.normal(size=(6, 5)).astype("float32"), rng.normal(size=(6, 5)).astype("float32")
     got = submission.call("distance", device=device, a=a, b=b)
     expected = np.sqrt(((a.astype(float) - b) ** 2).sum(axis=-1, keepdims=True))
-    assert_close(got, expected, "sqrt(sum((a - b)**2, axis=-1)), shape (6, 1)",
+    assert_close(got, expected, "sqrt(sum((a - b)**2, axis=-1, keepdims=True))",
                  "sum over the last axis with keepdims=True, then the square root",
                  rtol=1e-4, atol=1e-3)
 
@@ -55,7 +55,9 @@ def test_euclidean_distance_equals_closed_form(submission, device):
 @pytest.mark.behaviour
 @pytest.mark.points(3)
 def test_both_inputs_go_through_one_shared_encoder(submission):
-    got = submission.call("siamese", a=_images(5), b=_images(6))
+    got = submission.call("siamese", a=_images(5), b=_images(6),
+                          look_at="build the encoder once and call that same model on both "
+                                  "inputs")
     if got["params"] != got["encoder_params"]:
         raise fail(f"the Siamese model to hold one encoder's {got['encoder_params']} weights",
                    f"{got['params']} weights",
@@ -107,7 +109,9 @@ def test_gradients_are_finite_for_identical_pairs(submission, device):
 @pytest.mark.serialization
 @pytest.mark.points(2)
 def test_saves_and_reloads_in_safe_mode(submission):
-    got = submission.call("save_and_load", a=_images(10), b=_images(11))
+    got = submission.call("save_and_load", a=_images(10), b=_images(11),
+                          look_at="no Lambda with a Python lambda: safe mode refuses it; use a "
+                                  "registered Layer subclass for the distance")
     assert_close(got["after"], got["before"], "identical distances after a .keras round trip",
                  "no Lambda with a Python lambda (safe mode refuses it): use a registered "
                  "Layer subclass or function for the distance", rtol=1e-6, atol=1e-7)
