@@ -343,3 +343,24 @@ def _friendly_longrepr(item: pytest.Item, call: pytest.CallInfo[None], report: A
         )
     elif isinstance(exc, KataFailure):
         report.longrepr = f"{item.location[0]}:{item.location[1] + 1}: {item.name}\n{exc}"
+    elif isinstance(exc, Exception) and "learner" in getattr(item, "funcargs", {}):
+        _learner_raised(item, call, report)
+
+
+def _learner_raised(item: pytest.Item, call: pytest.CallInfo[None], report: Any) -> None:
+    """A visible test's call into the learner's code raised: name the learner's line."""
+    assert call.excinfo is not None
+    learner_file = Path(item.funcargs["learner"].module.__file__ or "")  # type: ignore[attr-defined]
+    frames = [entry for entry in call.excinfo.traceback if Path(str(entry.path)) == learner_file]
+    if not frames:
+        return  # the test itself failed: keep pytest's own report
+    frame = frames[-1]
+    exc = call.excinfo.value
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    source = str(frame.statement).strip().splitlines()
+    report.longrepr = (
+        f"[your code raised] {type(exc).__name__}: {lines[-1] if lines else ''}\n"
+        f"  in `{frame.name}`, line {frame.lineno + 1} of {learner_file.name}: "
+        f"{source[0] if source else ''}\n"
+        f"  (while running {item.location[0]}:{item.location[1] + 1}, {item.name})"
+    )

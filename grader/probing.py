@@ -32,6 +32,19 @@ def seed_everything(seed: int) -> None:
         _determinism_enabled = True
 
 
+def save_and_reload(model: Any) -> Any:
+    """Save `model` as `.keras` and load it back in safe mode, as a learner's user would."""
+    import os
+    import tempfile
+
+    import keras
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        return keras.saving.load_model(path)  # safe_mode=True, the default
+
+
 def device_name(device: str) -> str:
     if device not in ("cpu", "gpu"):
         raise ValueError(f"device must be 'cpu' or 'gpu', not {device!r}")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from typing import Any
 
 import keras
@@ -12,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
+from grader.probing import save_and_reload
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -84,10 +83,7 @@ def keras_round_trip(sub: Any, *, x: np.ndarray, y: np.ndarray) -> dict[str, Any
     model.compile(optimizer="adam", loss=sub.FocalLoss(gamma=3.0, alpha=0.4))
     model.fit(x, y, epochs=1, verbose=0)  # builds the optimizer, so its state is saved too
     before = float(model.evaluate(x, y, verbose=0))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        loaded = keras.saving.load_model(path)
+    loaded = save_and_reload(model)
     loss = loaded.loss
     config = loss.get_config() if hasattr(loss, "get_config") else {}
     return {

@@ -8,8 +8,6 @@ so a layer with oddly named weights is still tested on its arithmetic.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from typing import Any
 
 import keras
@@ -17,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
+from grader.probing import save_and_reload
 
 
 def _activation(spec: str | None) -> Any:
@@ -100,10 +99,7 @@ def keras_round_trip(sub: Any, *, x: np.ndarray) -> dict[str, Any]:
         [keras.Input(x.shape[1:]), sub.CustomDense(5, activation="tanh"), sub.CustomDense(3)]
     )
     before = np.asarray(model(x))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        loaded = keras.saving.load_model(path)
+    loaded = save_and_reload(model)
     return {
         "before": before,
         "after": np.asarray(loaded(x)),

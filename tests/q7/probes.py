@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
 
 import keras
@@ -11,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
+from grader.probing import save_and_reload
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -66,10 +65,7 @@ def identical_pair_gradients(sub: Any, *, x: np.ndarray) -> dict[str, Any]:
 def save_and_load(sub: Any, *, a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
     model = sub.build_siamese(tuple(a.shape[1:]))
     before = _array(model([a, b]), "the Siamese model")
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "siamese.keras")
-        model.save(path)
-        loaded = keras.saving.load_model(path)  # safe_mode=True, the default
+    loaded = save_and_reload(model)
     return {"before": before, "after": _array(loaded([a, b]), "the reloaded model")}
 
 
