@@ -70,7 +70,9 @@ def _wait(target: Path, commands: queue.Queue[str], stop: threading.Event, poll:
     target = target.resolve()
 
     def watcher() -> None:
-        for _ in watch(target.parent, stop_event=stop, force_polling=poll, poll_delay_ms=300,
+        # None lets watchfiles poll by itself where events never arrive (WSL on /mnt/c).
+        for _ in watch(target.parent, stop_event=stop, force_polling=True if poll else None,
+                       poll_delay_ms=300,
                        watch_filter=lambda _change, path: Path(path) == target,
                        rust_timeout=500, yield_on_timeout=False, debounce=200):
             changed.set()
