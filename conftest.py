@@ -4,7 +4,8 @@ Options:
     --submission PATH   the folder whose code is tested (default: exercises/).
     --transport MODE    `inprocess` (default) or `worker` (the grader's isolated process).
     --meta              also run each hidden test against the untouched stub and the kept
-                        mutants, which must fail it (strict xfail).
+                        mutants, which must fail it, and against the kept alternative
+                        correct solutions (tests/qN/alternatives/), which must pass it.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     must_fail = pytest.mark.kata_must_fail
     params = [pytest.param("submitted", id="solution")]
     params.append(pytest.param("stub", id="stub", marks=must_fail))
+    for alternative in sorted((HIDDEN_ROOT / exercise_id / "alternatives").glob("*.py")):
+        params.append(pytest.param(f"alternative:{alternative.stem}",
+                                   id=f"alternative-{alternative.stem}"))
     for mutant in load_mutants(exercise_id):
         if name in mutant["caught_by"]:
             label = f"mutant:{mutant['name']}"
@@ -127,6 +131,16 @@ def _variant_path(
         return module_path(submission, exercise)
     if variant == "stub":
         return module_path(REPO_ROOT / "exercises", exercise)
+    if variant.startswith("alternative:"):
+        alternative = HIDDEN_ROOT / exercise.id / "alternatives" / f"{variant.split(':')[1]}.py"
+        key = (exercise.id, variant)
+        if key not in files:
+            # The loader wants SUBMISSION/qN/<file>: give the alternative that layout.
+            folder = tmp.mktemp(f"{exercise.id}-alt") / exercise.id
+            folder.mkdir()
+            (folder / exercise.file).write_text(alternative.read_text())
+            files[key] = folder / exercise.file
+        return files[key]
     key = (exercise.id, variant)
     if key not in files:
         folder = tmp.mktemp(f"{exercise.id}-{variant.replace(':', '-')}") / exercise.id

@@ -45,6 +45,8 @@ def test_every_kata_has_its_files(exercise_id):
     ]
     missing = [str(p.relative_to(REPO_ROOT)) for p in expected if not p.is_file()]
     assert not missing, f"{exercise_id} lacks {missing}"
+    alternatives = list((REPO_ROOT / "tests" / exercise_id / "alternatives").glob("*.py"))
+    assert alternatives, f"{exercise_id} needs a correct solution written another way"
     assert _hidden_tests(exercise_id), f"{exercise_id} has no hidden tests"
 
 

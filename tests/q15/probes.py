@@ -35,7 +35,7 @@ def loss_object(
 
 
 def gradient(sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: float) -> Any:
-    var = tf.Variable(p)  # float64: finite differences need the precision
+    var = tf.Variable(p)
     with tf.GradientTape() as tape:
         total = tf.reduce_sum(tf.cast(sub.binary_focal_loss(y, var, gamma=gamma, alpha=alpha),
                                       tf.float64))

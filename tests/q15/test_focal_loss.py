@@ -119,10 +119,11 @@ def test_finite_at_exact_zero_and_one_and_extreme_logits(submission, device):
 @pytest.mark.points(3)
 def test_gradient_matches_finite_differences(submission, device):
     rng = np.random.default_rng(21)
-    y = rng.integers(0, 2, size=(4, 2)).astype("float64")
-    p = rng.uniform(0.05, 0.95, size=(4, 2))
+    y = rng.integers(0, 2, size=(4, 2)).astype("float32")
+    # The learner's code sees float32, as in training; the finite differences are float64.
+    p = rng.uniform(0.05, 0.95, size=(4, 2)).astype("float32")
     got = submission.call("gradient", device=device, y=y, p=p, gamma=2.0, alpha=0.25)
-    expected = numeric_gradient(lambda q: float(focal_oracle(y, q).sum()), p)
+    expected = numeric_gradient(lambda q: float(focal_oracle(y, q).sum()), p.astype("float64"))
     assert_gradient_close(got, expected, "d sum(loss) / d y_pred (float64 finite differences)",
                           "use differentiable keras.ops (clip, log, power); no NumPy inside "
                           "the loss, no stop_gradient")
