@@ -1,11 +1,15 @@
 """pytest plugin for grading runs: one plain record per hidden test, written to a pipe.
 
-Loaded with ``-p grader.collect --results-fd N`` by `grader.runner`. Records go to an
-inherited file descriptor rather than a file, so no path exists for a worker to overwrite.
+Loaded with ``-p grader.collect --results-fd N [--results-key-fd K]`` by `grader.runner`.
+Records go to an inherited file descriptor rather than a file, so no path exists for a worker
+to overwrite, and each carries an HMAC under a key read once from another pipe before any
+worker starts, so a record written into that descriptor by anyone else is rejected.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -20,8 +24,25 @@ CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
 _KEY = pytest.StashKey[dict[str, Any]]()
 
 
+_SIGNING_KEY = pytest.StashKey[bytes]()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--results-fd", type=int, default=None, help="write grading records here")
+    parser.addoption("--results-key-fd", type=int, default=None,
+                     help="read the records' signing key from this pipe")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    fd = config.getoption("--results-key-fd")
+    if fd is not None:
+        with os.fdopen(fd, "rb") as pipe:
+            config.stash[_SIGNING_KEY] = pipe.read()
+
+
+def sign(record: dict[str, Any], key: bytes) -> str:
+    payload = json.dumps(record, sort_keys=True).encode("utf-8")
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def _base_record(item: pytest.Item) -> dict[str, Any]:
@@ -71,7 +92,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     if fd is None or record is None:
         return
     # Teardown's own report arrives after this hook; a teardown failure is ours, not theirs.
-    line = (json.dumps(record) + "\n").encode("utf-8")
+    key = item.config.stash.get(_SIGNING_KEY, None)
+    signed = {"record": record, "mac": sign(record, key) if key else None}
+    line = (json.dumps(signed) + "\n").encode("utf-8")
     while line:
         written = os.write(fd, line)
         line = line[written:]

@@ -61,7 +61,8 @@ def run_visible_tests(exercise: Exercise, submission: Path, quiet: bool = False)
                             stderr=output, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     os.close(write_fd)
     with os.fdopen(read_fd, "rb") as pipe:
-        records = [json.loads(line) for line in pipe.read().splitlines() if line.strip()]
+        records = [json.loads(line)["record"] for line in pipe.read().splitlines()
+                   if line.strip()]
     code = proc.wait()
     return code == 0 and bool(records) and all(r["outcome"] == "passed" for r in records)
 

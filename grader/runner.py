@@ -8,8 +8,10 @@ report, whatever happened in the session.
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
+import secrets
 import select
 import signal
 import subprocess
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from grader.collect import sign
 from grader.manifest import REPO_ROOT, Exercise
 from grader.results import GradeReport
 from grader.scoring import build_report
@@ -52,15 +55,30 @@ def grade(
     return report
 
 
+def _verified(line: bytes, key: bytes) -> dict[str, Any] | None:
+    """The record in `line` if its HMAC is right, else None."""
+    try:
+        signed = json.loads(line)
+        record, mac = signed["record"], signed["mac"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(record, dict) or not isinstance(mac, str):
+        return None
+    return record if hmac.compare_digest(mac, sign(record, key)) else None
+
+
 def _run_session(
     submission: Path, exercises: list[Exercise], limit: float,
     on_record: Callable[[dict[str, Any]], None] | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     read_fd, write_fd = os.pipe()
+    key = secrets.token_bytes(32)
+    key_read, key_write = os.pipe()
     command = [
         sys.executable, "-m", "pytest",
         *[f"tests/{e.id}" for e in exercises],
         "-p", "grader.collect", "--results-fd", str(write_fd),
+        "--results-key-fd", str(key_read),
         "--submission", str(submission), "--transport", "worker",
         "-q", "--no-header", "-p", "no:cacheprovider", "--timeout", str(int(limit)),
     ]
@@ -69,9 +87,13 @@ def _run_session(
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
+            stderr=subprocess.STDOUT, pass_fds=(write_fd, key_read), start_new_session=True,
         )
     os.close(write_fd)
+    os.close(key_read)
+    os.write(key_write, key)  # 32 bytes fit in any pipe buffer; read before workers exist
+    os.close(key_write)
+    forged = 0
     records: list[dict[str, Any]] = []
     failure = None
     buffer = b""
@@ -91,7 +113,10 @@ def _run_session(
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
-                record = json.loads(line)
+                record = _verified(line, key)
+                if record is None:
+                    forged += 1
+                    continue
                 records.append(record)
                 if on_record is not None:
                     on_record(record)
@@ -100,6 +125,8 @@ def _run_session(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         code = proc.wait()
+    if forged and failure is None:
+        failure = f"{forged} result record(s) failed verification and were ignored"
     if failure is None and code not in (0, 1):
         failure = f"the grading session ended with exit status {code} (log: {log_path})"
     else:

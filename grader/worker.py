@@ -49,6 +49,13 @@ _SPAWN_EVENTS = frozenset(
 )
 
 
+def _other_process(path: str) -> bool:
+    """True for /proc/<pid>/... of any process but this one (its fds, memory, environment)."""
+    parts = path.split(os.sep)
+    return (len(parts) > 3 and parts[1] == "proc" and parts[2].isdigit()
+            and int(parts[2]) != os.getpid())
+
+
 def _install_guard(protected: tuple[str, ...]) -> None:
     """Refuse, for the rest of this process, to open protected paths or start processes."""
 
@@ -60,6 +67,9 @@ def _install_guard(protected: tuple[str, ...]) -> None:
             if isinstance(target, bytes):
                 target = os.fsdecode(target)
             if isinstance(target, str):
+                if _other_process(os.path.abspath(target)):
+                    raise PermissionError("the grader does not let submissions open other "
+                                          "processes' files")
                 resolved = os.path.realpath(target)
                 for root in protected:
                     if resolved == root or resolved.startswith(root + os.sep):

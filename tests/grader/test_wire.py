@@ -1,6 +1,7 @@
-"""Does the worker's plain-data format carry data, and refuse anything else?"""
+"""Do the plain-data format and the signed result records refuse anything forged?"""
 
 import base64
+import json
 
 import numpy as np
 import pytest
@@ -33,3 +34,15 @@ def test_a_forged_object_dtype_or_short_payload_is_rejected_on_decode():
         wire.decode_value({"__ndarray__": ["<f4", [4], payload]})
     with pytest.raises(wire.WireError):
         wire.loads(b"\x80not json")
+
+
+def test_result_records_with_a_wrong_or_missing_signature_are_rejected():
+    from grader.collect import sign
+    from grader.runner import _verified
+
+    key, record = b"k" * 32, {"name": "test_x", "outcome": "passed", "points": 100.0}
+    good = json.dumps({"record": record, "mac": sign(record, key)}).encode()
+    assert _verified(good, key) == record
+    assert _verified(json.dumps({"record": record, "mac": "0" * 64}).encode(), key) is None
+    assert _verified(json.dumps({"record": record, "mac": None}).encode(), key) is None
+    assert _verified(b"not json", key) is None

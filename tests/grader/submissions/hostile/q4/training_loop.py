@@ -1,7 +1,8 @@
 """A hostile q4: tries to make every check pass without doing the work.
 
 It patches NumPy's comparisons and pytest's reporting, tries to import the reference
-solution and to read the hidden tests, and returns made-up values. None of it may score.
+solution, to read the hidden tests and to forge result records into the grading process's
+pipes, and returns made-up values. None of it may score.
 """
 
 import os
@@ -38,6 +39,19 @@ try:
         handle.write('{"score": 1000}')
 except Exception:  # noqa: BLE001
     pass
+
+# Forge "passed" records into every pipe the grading process holds open.
+FORGED = {"nodeid": "tests/q4/test_training_loop.py::test_x", "name": "test_x",
+          "exercise": "q4", "category": "behaviour", "points": 100.0, "outcome": "passed",
+          "error_kind": None, "message": "", "duration": 0.0}
+for fd in range(3, 64):
+    try:
+        target = os.open(f"/proc/{os.getppid()}/fd/{fd}", os.O_WRONLY | os.O_NONBLOCK)
+        os.write(target, (__import__("json").dumps({"record": FORGED, "mac": "0" * 64})
+                          + "\n").encode())
+        os.close(target)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def train_step(model, optimizer, loss_fn, x, y, metrics=()):
