@@ -22,7 +22,8 @@ def render(report: GradeReport) -> str:
             continue
         if result.status != "failed":
             # One cause (missing file, syntax error, hang) explains every test: say it once.
-            notes.append(f"  {result.id}: {result.message.splitlines()[0]}")
+            first = result.message.splitlines()[0] if result.message else result.status
+            notes.append(f"  {first if first.startswith(result.id) else result.id + ': ' + first}")
             continue
         for test in report.tests:
             if test.exercise == result.id and test.status in ("failed", "error"):

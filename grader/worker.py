@@ -56,8 +56,20 @@ def _other_process(path: str) -> bool:
             and int(parts[2]) != os.getpid())
 
 
-def _install_guard(protected: tuple[str, ...]) -> None:
-    """Refuse, for the rest of this process, to open protected paths or start processes."""
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _writes(args: tuple) -> bool:
+    mode = args[1] if len(args) > 1 else None
+    flags = args[2] if len(args) > 2 else 0
+    if isinstance(mode, str) and any(c in mode for c in "wax+"):
+        return True
+    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+
+def _install_guard(protected: tuple[str, ...], writable: str) -> None:
+    """Refuse, for the rest of this process, to open protected paths, to write outside the
+    worker's own folder, or to start processes."""
 
     def guard(event: str, args: tuple) -> None:
         if event in _SPAWN_EVENTS:
@@ -71,6 +83,9 @@ def _install_guard(protected: tuple[str, ...]) -> None:
                     raise PermissionError("the grader does not let submissions open other "
                                           "processes' files")
                 resolved = os.path.realpath(target)
+                if (event == "open" and _writes(args) and resolved != os.devnull
+                        and not resolved.startswith(writable + os.sep)):
+                    raise PermissionError(f"the grader lets submissions write only in {writable}")
                 for root in protected:
                     if resolved == root or resolved.startswith(root + os.sep):
                         raise PermissionError(f"the grader does not let submissions read {target}")
@@ -93,7 +108,8 @@ def main(req_fd: int, resp_fd: int) -> int:
     spec.loader.exec_module(probes)
 
     _forget_repository()
-    _install_guard(tuple(os.path.realpath(p) for p in config["protected"]))
+    _install_guard(tuple(os.path.realpath(p) for p in config["protected"]),
+                   os.path.realpath(os.getcwd()))
     wire.write_frame(resp_fd, {"ready": True})
 
     cached: dict[str, object] = {}

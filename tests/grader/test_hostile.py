@@ -11,6 +11,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_hostile_exercises_score_zero_and_a_correct_one_full_marks(kata, hostile_submission):
+    planted = Path("/tmp/kata-hostile-was-here.json")
+    planted.unlink(missing_ok=True)
     run = kata("grade", str(hostile_submission), "--only", "q4,q7,q15,q17",
                env={"KATA_CALL_TIMEOUT": "10"})
     assert run.code == 0, run.stderr
@@ -23,6 +25,7 @@ def test_hostile_exercises_score_zero_and_a_correct_one_full_marks(kata, hostile
     assert exercises["q15"]["score"] == 0 and exercises["q15"]["status"] == "timeout"
     assert run.report["score"] == 20
     assert run.seconds < 180
+    assert not planted.exists(), "the worker wrote outside its own folder"
 
 
 def test_hidden_tests_and_solutions_never_appear_in_the_report(kata, hostile_submission):

@@ -35,7 +35,7 @@ try:
 except Exception:  # noqa: BLE001
     pass
 try:
-    with open("/tmp/r.json", "w") as handle:
+    with open("/tmp/kata-hostile-was-here.json", "w") as handle:
         handle.write('{"score": 1000}')
 except Exception:  # noqa: BLE001
     pass
