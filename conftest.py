@@ -304,6 +304,8 @@ def _learner_summary(terminalreporter: Any, config: pytest.Config) -> None:
     terminalreporter.section(f"{exercise.id} · {exercise.title}", sep="-")
     for name, entry in seen.items():
         mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[entry["outcome"]]
+        if entry["message"].startswith("[not implemented yet]"):
+            mark = "TODO"
         write(f"  {mark} {_plain_words(name)}")
     if not failed:
         write(f"\nAll {len(passed)} visible checks pass. `kata check {exercise.id}` records it;"

@@ -44,7 +44,9 @@ def cmd_next(manifest: dict[str, Exercise], submission: Path) -> int:
         print("Every kata passes. Well done!")
         return 0
     print(f"Next: {exercise.id}, {exercise.title} (level {exercise.level}).")
-    target = os.path.relpath(submission / exercise.id / exercise.file)
+    target_path = (submission / exercise.id / exercise.file).resolve()
+    inside = Path.cwd() in target_path.parents
+    target = os.path.relpath(target_path) if inside else str(target_path)
     print(f"Read exercises/{exercise.id}/README.md, edit {target}, then run "
           f"`kata check {exercise.id}` (or `kata watch`).")
     return 0

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from grader.testing import fail
+from grader.testing import assert_close, fail
 
 
 def _model():
@@ -27,6 +27,22 @@ def test_train_step_returns_a_scalar_loss_and_changes_the_weights(learner):
     if all(np.allclose(a, b) for a, b in zip(before, model.get_weights(), strict=True)):
         raise fail("the weights to change after train_step", "they did not",
                    "optimizer.apply_gradients(zip(gradients, model.trainable_variables))")
+
+
+def test_test_step_returns_the_loss_and_leaves_the_weights_alone(learner):
+    model = _model()
+    before = [np.array(w) for w in model.get_weights()]
+    x, y = _data()
+    metric = keras.metrics.BinaryAccuracy()
+    loss = learner.test_step(model, keras.losses.BinaryCrossentropy(), x, y, [metric])
+    predictions = np.asarray(model(x, training=False))
+    expected = float(keras.losses.BinaryCrossentropy()(y, predictions))
+    assert_close(np.asarray(loss, dtype=float), expected, "the batch loss",
+                 "return loss_fn(y, predictions)", rtol=1e-5)
+    for a, b in zip(before, model.get_weights(), strict=True):
+        assert_close(b, a, "unchanged weights", "test_step must not train the model")
+    assert_close(float(metric.result()), np.mean((predictions > 0.5) == y),
+                 "the accuracy metric after one batch", "metric.update_state(y, predictions)")
 
 
 def test_fit_returns_one_value_per_epoch_for_each_key(learner):
