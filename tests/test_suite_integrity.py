@@ -104,3 +104,12 @@ def test_nothing_downloads_data_or_weights_at_run_time():
                  for p in (REPO_ROOT / folder).rglob("*.py")
                  if pattern.search(p.read_text()) and p.name != Path(__file__).name]
     assert not offenders
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_every_hidden_test_must_catch_at_least_one_kept_mutant(exercise_id):
+    with (REPO_ROOT / "tests" / exercise_id / "mutants.toml").open("rb") as handle:
+        mutants = tomllib.load(handle)["mutant"]
+    named = {test for mutant in mutants for test in mutant["caught_by"]}
+    unguarded = sorted(set(_hidden_tests(exercise_id)) - named)
+    assert not unguarded, f"{exercise_id}: no kept mutant proves these tests can fail: {unguarded}"
