@@ -1,4 +1,4 @@
-"""Importing TensorFlow without its start-up noise on the terminal."""
+"""Importing TensorFlow without its start-up noise, and ready to share a GPU."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def import_tensorflow_quietly() -> None:
     with stderr_to_devnull():
         import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
+    # The grading process and a worker share the GPU; by default each would claim all of it.
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # already initialised by the caller: leave it as it is
+            pass
     try:
         import absl.logging
 
