@@ -20,12 +20,22 @@ from grader.state import State
 
 
 def _read_commands(commands: queue.Queue[str]) -> None:
+    # At end of input (no terminal) keep watching; Ctrl-C still stops it.
     for line in sys.stdin:
         commands.put(line.strip().lower())
-    commands.put("q")
 
 
 def cmd_watch(
+    manifest: dict[str, Exercise], submission: Path, start: Exercise | None, poll: bool
+) -> int:
+    try:
+        return _watch(manifest, submission, start, poll)
+    except KeyboardInterrupt:
+        print("\nStopped watching. `kata watch` picks up where you left off.")
+        return 0
+
+
+def _watch(
     manifest: dict[str, Exercise], submission: Path, start: Exercise | None, poll: bool
 ) -> int:
     state = State.load(submission)
