@@ -21,6 +21,7 @@ from grader.loading import LearnerModule, load_learner_module, module_path
 from grader.manifest import REPO_ROOT, Exercise, exercise_of_path, load_manifest
 from grader.probing import stub_name
 from grader.quiet import import_tensorflow_quietly
+from grader.results import CATEGORIES
 from grader.testing import KataFailure
 from grader.transport import InProcessTransport, Transport, WorkerTransport
 
@@ -31,7 +32,6 @@ import tensorflow as tf  # noqa: E402
 
 SEED = 1234
 HIDDEN_ROOT = REPO_ROOT / "tests"
-CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,7 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--meta", action="store_true",
-        help="also run hidden tests on the stubs and kept mutants, expecting them to fail",
+        help="also run hidden tests on the stubs and kept mutants (which must fail) and on "
+             "the kept alternative solutions (which must pass)",
     )
 
 
@@ -116,36 +117,37 @@ def mutant_source(exercise: Exercise, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def _variant_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+def _variant_files() -> dict[tuple[str, str], Path]:
     return {}
+
+
+def _submitted_path(config: pytest.Config, exercise: Exercise) -> Path:
+    submission = Path(config.getoption("--submission"))
+    if not submission.is_absolute():
+        submission = Path(config.invocation_params.dir) / submission
+    return module_path(submission, exercise)
 
 
 def _variant_path(
     config: pytest.Config, exercise: Exercise, variant: str,
     files: dict[tuple[str, str], Path], tmp: pytest.TempPathFactory,
 ) -> Path:
+    """The learner file a variant stands for: the submission, the stub, or a file written
+    in the SUBMISSION/qN/<file> layout for an alternative or a mutant."""
     if variant == "submitted":
-        submission = Path(config.getoption("--submission"))
-        if not submission.is_absolute():
-            submission = Path(config.invocation_params.dir) / submission
-        return module_path(submission, exercise)
+        return _submitted_path(config, exercise)
     if variant == "stub":
         return module_path(REPO_ROOT / "exercises", exercise)
-    if variant.startswith("alternative:"):
-        alternative = HIDDEN_ROOT / exercise.id / "alternatives" / f"{variant.split(':')[1]}.py"
-        key = (exercise.id, variant)
-        if key not in files:
-            # The loader wants SUBMISSION/qN/<file>: give the alternative that layout.
-            folder = tmp.mktemp(f"{exercise.id}-alt") / exercise.id
-            folder.mkdir()
-            (folder / exercise.file).write_text(alternative.read_text())
-            files[key] = folder / exercise.file
-        return files[key]
     key = (exercise.id, variant)
     if key not in files:
-        folder = tmp.mktemp(f"{exercise.id}-{variant.replace(':', '-')}") / exercise.id
+        kind, name = variant.split(":", 1)
+        if kind == "alternative":
+            source = (HIDDEN_ROOT / exercise.id / "alternatives" / f"{name}.py").read_text()
+        else:
+            source = mutant_source(exercise, name)
+        folder = tmp.mktemp(f"{exercise.id}-{kind}-{name}") / exercise.id
         folder.mkdir()
-        (folder / exercise.file).write_text(mutant_source(exercise, variant.split(":", 1)[1]))
+        (folder / exercise.file).write_text(source)
         files[key] = folder / exercise.file
     return files[key]
 
@@ -181,9 +183,7 @@ def submission(
 def learner(request: pytest.FixtureRequest, manifest: dict[str, Exercise]) -> LearnerModule:
     """The learner's module, for visible tests (always imported in this process)."""
     exercise = _exercise_for(Path(str(request.node.path)), manifest)
-    path = _variant_path(request.config, exercise, "submitted", {}, request.getfixturevalue(
-        "tmp_path_factory"))
-    return load_learner_module(path, exercise)
+    return load_learner_module(_submitted_path(request.config, exercise), exercise)
 
 
 # -- determinism, devices and data -------------------------------------------------------

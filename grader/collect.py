@@ -19,8 +19,8 @@ import pytest
 
 from grader.errors import SubmissionError
 from grader.manifest import exercise_of_path
+from grader.results import CATEGORIES
 
-CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
 _KEY = pytest.StashKey[dict[str, Any]]()
 
 

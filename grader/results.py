@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+CATEGORIES = ("shape", "gradient", "serialization", "convergence", "behaviour")
 EXERCISE_STATUSES = ("passed", "failed", "not_implemented", "not_submitted", "error", "timeout")
 TEST_STATUSES = ("passed", "failed", "error", "skipped")
 

@@ -4,7 +4,8 @@ Started by `grader.transport.WorkerTransport` as ``python -I worker.py REQ_FD RE
 reads requests and writes replies as `grader.wire` frames on two inherited pipes; its stdout
 and stderr go to a log file, so nothing the learner prints can corrupt the channel. Before it
 imports the submission it forgets the repository on `sys.path` and installs an audit hook that
-refuses to open the hidden tests or the reference solutions and refuses to start processes.
+refuses to open the hidden tests or the reference solutions, to write outside its own folder,
+to open other processes' /proc files and to start processes.
 It computes no verdicts: whatever it sends back is checked by the grading process.
 """
 
