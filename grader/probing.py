@@ -45,6 +45,21 @@ def save_and_reload(model: Any) -> Any:
         return keras.saving.load_model(path)  # safe_mode=True, the default
 
 
+def save_to_bytes(model: Any) -> Any:
+    """Save `model` as `.keras` and return the file as a uint8 array, for the grading process
+    to read with `grader.keras_archive` (it checks the file itself, not the worker's word)."""
+    import os
+    import tempfile
+
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as handle:
+            return np.frombuffer(handle.read(), dtype=np.uint8).copy()
+
+
 def device_name(device: str) -> str:
     if device not in ("cpu", "gpu"):
         raise ValueError(f"device must be 'cpu' or 'gpu', not {device!r}")
