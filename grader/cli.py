@@ -1,7 +1,7 @@
 """The `kata` command.
 
 Instructors:
-    kata grade SUBMISSION [--only q4,q7] [--format table|json] [--out FILE]
+    kata grade SUBMISSION [--only q4,q7] [--format table|json] [--out FILE] [--require-sandbox]
 Learners (`--dir` is your folder of katas, default exercises/):
     kata list | next | progress
     kata check qN | hint qN | reset qN [--yes] | solution qN
@@ -22,7 +22,9 @@ from pathlib import Path
 
 from grader import learn, report_json, report_table
 from grader.manifest import REPO_ROOT, Exercise, load_manifest
-from grader.runner import grade
+from grader.results import GradeReport
+from grader.runner import SandboxRequired, grade
+from grader.scoring import build_report
 
 RENDERERS = {"table": report_table.render, "json": report_json.render}
 
@@ -35,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--only", help="comma-separated exercise ids, e.g. q4,q7")
     grade_cmd.add_argument("--format", choices=sorted(RENDERERS), default="table")
     grade_cmd.add_argument("--out", type=Path, help="write the report here instead of stdout")
+    grade_cmd.add_argument(
+        "--require-sandbox", action="store_true",
+        help="refuse to grade unless every worker can run in the OS sandbox (bubblewrap)",
+    )
 
     def learner_command(
         name: str, help_text: str, needs_id: bool | None
@@ -89,7 +95,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
         mark = {"passed": ".", "failed": "F", "skipped": "s"}.get(str(record["outcome"]), "?")
         print(mark, end="", file=sys.stderr, flush=True)
 
-    report = grade(args.submission, exercises, on_record=progress)
+    try:
+        report = grade(args.submission, exercises, on_record=progress,
+                       require_sandbox=args.require_sandbox)
+    except SandboxRequired as exc:
+        print(f"kata grade: --require-sandbox: {exc}. Install bubblewrap (Debian/Ubuntu: "
+              "apt-get install bubblewrap) and allow user namespaces; see the README.",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the report is written whatever happened
+        report = _failed_report(args.submission, exercises, f"{type(exc).__name__}: {exc}")
     print(file=sys.stderr)
     text = RENDERERS[args.format](report)
     if args.out:
@@ -99,6 +114,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _failed_report(submission: Path, exercises: list[Exercise], why: str) -> GradeReport:
+    """A report for a grading that broke inside the grader itself: every exercise 0, error."""
+    problems = {e.id: f"{e.id}: the grader failed ({why}); nothing was graded" for e in exercises}
+    return build_report(str(submission), exercises, [], problems)
 
 
 def _exercise(manifest: dict[str, Exercise], name: str | None) -> Exercise | None:

@@ -59,6 +59,7 @@ def _base_record(item: pytest.Item) -> dict[str, Any]:
         "error_kind": None,
         "message": "",
         "duration": 0.0,
+        "claim": item.get_closest_marker("claim") is not None,
     }
 
 
@@ -85,16 +86,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             record["message"] = f"the test itself failed: {type(exc).__name__}: {exc}"
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    fd = item.config.getoption("--results-fd")
-    record = item.stash.get(_KEY, None)
-    if fd is None or record is None:
+def _send(config: pytest.Config, record: dict[str, Any]) -> None:
+    fd = config.getoption("--results-fd")
+    if fd is None:
         return
-    # Teardown's own report arrives after this hook; a teardown failure is ours, not theirs.
-    key = item.config.stash.get(_SIGNING_KEY, None)
+    key = config.stash.get(_SIGNING_KEY, None)
     signed = {"record": record, "mac": sign(record, key) if key else None}
     line = (json.dumps(signed) + "\n").encode("utf-8")
     while line:
         written = os.write(fd, line)
         line = line[written:]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tell the runner which tests to expect, so it knows what a dead session left undone."""
+    plan = [[exercise_of_path(Path(str(item.path))), item.nodeid] for item in session.items]
+    _send(session.config, {"kind": "plan", "tests": plan})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    record = item.stash.get(_KEY, None)
+    if record is None:
+        return
+    # Teardown's own report arrives after this hook; a teardown failure is ours, not theirs.
+    _send(item.config, record)

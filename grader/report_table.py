@@ -15,7 +15,19 @@ def render(report: GradeReport) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"\nTotal: {report.score:g}/{report.max_score:g} "
-                 f"({report.duration:.0f} s, submission {report.submission})")
+                 f"({report.duration:.0f} s, submission {report.submission}, "
+                 f"isolation: {report.isolation})")
+    flagged = [(r.id, flag) for r in report.exercises.values() for flag in r.flags]
+    if flagged:
+        lines.append("\nFor the instructor to read (introspection no kata needs):")
+        lines.extend(f"  {exercise} {flag}" for exercise, flag in flagged)
+    if report.ignored:
+        lines.append("\nNot graded:")
+        lines.extend(f"  {line}" for line in report.ignored)
+    claims = [t for t in report.tests if t.claim]
+    if claims:
+        lines.append(f"\n{sum(t.max_score for t in claims):g} points rest on structural facts "
+                     "the worker reports (marked claim in the JSON report).")
     notes = []
     for result in report.exercises.values():
         if result.status == "passed":

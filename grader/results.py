@@ -22,6 +22,9 @@ class TestResult:
     status: str
     message: str = ""
     duration: float = 0.0
+    # True when the verdict rests on a structural fact only the worker can report (a claim
+    # the grading process cannot check); such tests carry at most a quarter of a kata.
+    claim: bool = False
 
 
 @dataclass
@@ -32,6 +35,8 @@ class ExerciseResult:
     max_score: float
     status: str
     message: str = ""
+    # Introspection no kata needs, found in the source (grader.scan): for a person to read.
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -42,6 +47,12 @@ class GradeReport:
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
     tests: list[TestResult] = field(default_factory=list)
     duration: float = 0.0
+    # "sandbox" (OS namespaces, grader/sandbox.py) or "process" (a plain process).
+    isolation: str = "process"
+    # Files of the submission that were not graded, and why.
+    ignored: list[str] = field(default_factory=list)
+    # Anything odd the grader noticed while grading (forged records, restarts).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +60,9 @@ class GradeReport:
             "score": self.score,
             "max_score": self.max_score,
             "duration": round(self.duration, 2),
+            "isolation": self.isolation,
+            "ignored": list(self.ignored),
+            "warnings": list(self.warnings),
             "exercises": {key: asdict(value) for key, value in self.exercises.items()},
             "tests": [asdict(test) for test in self.tests],
         }

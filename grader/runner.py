@@ -1,9 +1,13 @@
-"""Grading one submission: a trusted pytest session over the hidden tests, supervised.
+"""Grading one submission: trusted pytest sessions over the hidden tests, supervised.
 
-The session runs in a child process with `--transport worker`, so it never imports the
-submission; it streams one JSON record per test back on a pipe. This process imports neither
-TensorFlow nor the submission, enforces an overall wall-clock limit and always returns a
-report, whatever happened in the session.
+The submission is first copied into a private folder (grader.staging): only the files the
+manifest names, never a `conftest.py` or `.pth`. A grading session runs the hidden tests in
+a child process with `--transport worker`, so it never imports the submission; each learner
+call goes to a sandboxed worker (grader.sandbox). The session streams one signed JSON record
+per test back on a pipe. This process imports neither TensorFlow nor the submission; it
+reads every record under a size and nesting bound, watches for a stalled or dead session,
+and always returns a report: when a session dies, the exercise it was in loses its remaining
+tests and the exercises after it are graded again in a fresh session.
 """
 
 from __future__ import annotations
@@ -13,29 +17,49 @@ import json
 import os
 import secrets
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from grader import sandbox, wire
 from grader.collect import sign
 from grader.manifest import REPO_ROOT, Exercise
 from grader.results import GradeReport
+from grader.scan import scan_file
 from grader.scoring import build_report
+from grader.staging import stage_submission
 
 SESSION_OVERHEAD = 120.0  # start-up: Python, pytest, TensorFlow in the session and workers
+STALL_MARGIN = 90.0  # beyond an exercise's own limit, before a silent session is stopped
+MAX_SESSIONS = 4  # a first session and up to three restarts after a dead one
+MAX_RECORD_BYTES = 1024 * 1024
+
+
+class SandboxRequired(RuntimeError):
+    """`--require-sandbox` was asked for and no sandbox works here."""
 
 
 def grade(
     submission: Path,
     exercises: list[Exercise],
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    require_sandbox: bool = False,
 ) -> GradeReport:
-    """Grade `submission` on `exercises` and return the report (never raises for bad code)."""
+    """Grade `submission` on `exercises` and return the report (never raises for bad code).
+
+    Raises:
+        SandboxRequired: `require_sandbox` and the OS sandbox is not available.
+    """
     started = time.monotonic()
+    isolation = sandbox.isolation_level()
+    if require_sandbox and isolation != sandbox.SANDBOX:
+        raise SandboxRequired(f"no sandbox: {sandbox.sandbox_problem()}")
     problems: dict[str, str] = {}
     runnable = []
     for exercise in exercises:
@@ -43,48 +67,94 @@ def grade(
             runnable.append(exercise)
         else:
             problems[exercise.id] = f"{exercise.id}: no hidden tests are installed for it"
+    staged = stage_submission(submission, exercises)
     records: list[dict[str, Any]] = []
-    if runnable:
-        limit = sum(e.time_limit for e in runnable) + SESSION_OVERHEAD
-        records, failure = _run_session(submission.resolve(), runnable, limit, on_record)
-        if failure:
-            for exercise in runnable:
-                problems.setdefault(exercise.id, f"{exercise.id}: {failure}")
-    report = build_report(str(submission), exercises, records, problems)
+    warnings: list[str] = []
+    try:
+        if runnable:
+            records = _run_sessions(staged.folder, runnable, isolation, problems, on_record,
+                                    warnings)
+        report = build_report(str(submission), exercises, records, problems)
+        for exercise in exercises:
+            learner_file = staged.folder / exercise.id / exercise.file
+            if learner_file.is_file():
+                report.exercises[exercise.id].flags = scan_file(learner_file)
+    finally:
+        shutil.rmtree(staged.folder, ignore_errors=True)
+    report.isolation = isolation
+    report.ignored = staged.ignored
+    report.warnings = warnings
     report.duration = time.monotonic() - started
     return report
 
 
+def _run_sessions(
+    staged: Path, exercises: list[Exercise], isolation: str, problems: dict[str, str],
+    on_record: Callable[[dict[str, Any]], None] | None, warnings: list[str],
+) -> list[dict[str, Any]]:
+    """Run sessions until every exercise is graded or has its problem recorded."""
+    records: list[dict[str, Any]] = []
+    remaining = list(exercises)
+    for _ in range(MAX_SESSIONS):
+        if not remaining:
+            break
+        got, plan, failure = _run_session(staged, remaining, isolation, on_record, warnings)
+        records.extend(got)
+        done = {record["nodeid"] for record in got}
+        unfinished = [e for e in remaining
+                      if not plan.get(e.id) or any(n not in done for n in plan[e.id])]
+        if failure is None or not unfinished:
+            remaining = []
+            break
+        culprit = unfinished[0]  # tests run in exercise order: this one was running
+        problems[culprit.id] = f"{culprit.id}: {failure}"
+        remaining = unfinished[1:]
+    for exercise in remaining:
+        problems.setdefault(exercise.id, f"{exercise.id}: not graded, grading was stopped")
+    return records
+
+
 def _verified(line: bytes, key: bytes) -> dict[str, Any] | None:
-    """The record in `line` if its HMAC is right, else None."""
+    """The record in `line` if it is well-formed and its HMAC is right, else None.
+
+    Whatever `line` holds, this returns or gives None: an oversized, deeply nested or
+    malformed line costs that one record, never the report.
+    """
     try:
+        if len(line) > MAX_RECORD_BYTES or wire.nesting_depth(line) > wire.MAX_DEPTH:
+            return None
         signed = json.loads(line)
         record, mac = signed["record"], signed["mac"]
-    except (ValueError, TypeError, KeyError):
+        if not isinstance(record, dict) or not isinstance(mac, str):
+            return None
+        return record if hmac.compare_digest(mac, sign(record, key)) else None
+    except Exception:  # noqa: BLE001 - any failure to read a record loses only that record
         return None
-    if not isinstance(record, dict) or not isinstance(mac, str):
-        return None
-    return record if hmac.compare_digest(mac, sign(record, key)) else None
 
 
 def _run_session(
-    submission: Path, exercises: list[Exercise], limit: float,
-    on_record: Callable[[dict[str, Any]], None] | None,
-) -> tuple[list[dict[str, Any]], str | None]:
+    staged: Path, exercises: list[Exercise], isolation: str,
+    on_record: Callable[[dict[str, Any]], None] | None, warnings: list[str],
+) -> tuple[list[dict[str, Any]], dict[str, list[str]], str | None]:
+    """One grading session: its records, its plan (exercise -> node ids) and why it failed."""
     read_fd, write_fd = os.pipe()
     key = secrets.token_bytes(32)
     key_read, key_write = os.pipe()
+    limit = sum(e.time_limit for e in exercises) + SESSION_OVERHEAD
+    stall = max(e.time_limit for e in exercises) + STALL_MARGIN
     command = [
         sys.executable, "-m", "pytest",
         *[f"tests/{e.id}" for e in exercises],
-        "-p", "grader.collect", "--results-fd", str(write_fd),
-        "--results-key-fd", str(key_read),
-        "--submission", str(submission), "--transport", "worker",
-        "-q", "--no-header", "-p", "no:cacheprovider", "--timeout", str(int(limit)),
+        "-p", "grader.collect", f"--results-fd={write_fd}", f"--results-key-fd={key_read}",
+        f"--submission={staged}", "--transport=worker", f"--rootdir={REPO_ROOT}",
+        f"--confcutdir={REPO_ROOT}", "-q", "--no-header", "-p", "no:cacheprovider",
+        f"--timeout={int(limit)}",
     ]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
-    log_path = Path(os.environ.get("KATA_LOG_DIR", "/tmp")) / f"kata-grade-{os.getpid()}.log"
-    with log_path.open("wb") as log:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1",
+               KATA_ISOLATION=isolation)
+    log_dir = Path(tempfile.mkdtemp(prefix="kata-grade-log-"))  # private, 0700
+    log_path = log_dir / "session.log"
+    with log_path.open("xb") as log:
         proc = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, pass_fds=(write_fd, key_read), start_new_session=True,
@@ -95,16 +165,21 @@ def _run_session(
     os.close(key_write)
     forged = 0
     records: list[dict[str, Any]] = []
+    plan: dict[str, list[str]] = {}
     failure = None
     buffer = b""
     deadline = time.monotonic() + limit
+    last_heard = time.monotonic()
     try:
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            if now >= deadline:
                 failure = f"grading stopped after the overall limit of {limit:.0f} s"
                 break
-            ready, _, _ = select.select([read_fd], [], [], min(left, 1.0))
+            if now - last_heard > stall:
+                failure = f"the grading session went silent for {stall:.0f} s and was stopped"
+                break
+            ready, _, _ = select.select([read_fd], [], [], 1.0)
             if not ready:
                 continue
             chunk = os.read(read_fd, 1 << 16)
@@ -112,10 +187,17 @@ def _run_session(
                 break
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
+            if len(buffer) > MAX_RECORD_BYTES:
+                buffer, forged = b"", forged + 1
             for line in lines:
                 record = _verified(line, key)
                 if record is None:
                     forged += 1
+                    continue
+                last_heard = time.monotonic()
+                if record.get("kind") == "plan":
+                    for exercise_id, nodeid in record.get("tests", []):
+                        plan.setdefault(str(exercise_id), []).append(str(nodeid))
                     continue
                 records.append(record)
                 if on_record is not None:
@@ -123,12 +205,18 @@ def _run_session(
     finally:
         os.close(read_fd)
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         code = proc.wait()
-    if forged and failure is None:
-        failure = f"{forged} result record(s) failed verification and were ignored"
     if failure is None and code not in (0, 1):
-        failure = f"the grading session ended with exit status {code} (log: {log_path})"
+        failure = f"the grading session ended with exit status {code}"
+    if forged:
+        warnings.append(f"{forged} result record(s) failed verification and were ignored "
+                        "(something other than the grading session wrote to its pipe)")
+    if failure is None:
+        shutil.rmtree(log_dir, ignore_errors=True)
     else:
-        log_path.unlink(missing_ok=True)
-    return records, failure
+        failure += f" (log: {log_path})"
+    return records, plan, failure

@@ -40,6 +40,7 @@ def score_tests(records: Iterable[dict[str, Any]]) -> list[TestResult]:
             name=name, exercise=exercise, category=cases[0]["category"],
             score=points if status == "passed" else 0.0, max_score=points, status=status,
             message=message, duration=round(sum(c["duration"] for c in cases), 3),
+            claim=any(c.get("claim", False) for c in cases),
         ))
     return results
 

@@ -2,35 +2,35 @@
 
 Hidden tests call ``submission.call("probe_name", **inputs)`` and get plain data back. The
 `InProcessTransport` (learners' local runs, the suite's own checks) imports the learner's
-module here; the `WorkerTransport` (the grader) never does: it starts `grader/worker.py` in a
-fresh process, as user `nobody` when run as root, in a temporary folder holding a copy of the
-exercise only, and talks to it over two pipes with `grader.wire` frames. The test code is the
-same for both.
+module here; the `WorkerTransport` (the grader) never does: it starts `grader/worker.py` in
+the OS sandbox of `grader.sandbox` (or, where there is none, a plain process in a private
+folder), and talks to it over two pipes with `grader.wire` frames, every read under a
+deadline. The test code is the same for both.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-from grader import wire
+from grader import sandbox, wire
 from grader.errors import CRASHED, TIMEOUT, SubmissionError, with_hint
 from grader.loading import LearnerModule, load_learner_module
 from grader.manifest import REPO_ROOT, Exercise
 from grader.probing import run_probe
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 NOBODY = 65534
 # Seconds one probe call may take unless the test asks for more; KATA_CALL_TIMEOUT overrides.
 DEFAULT_CALL_TIMEOUT = float(os.environ.get("KATA_CALL_TIMEOUT", "60"))
@@ -167,12 +167,52 @@ class InProcessTransport:
         sys.modules.pop(self._module_name, None)
 
 
+class _OutputTail:
+    """Drains a worker's stdout and stderr on a thread, keeping only the last bytes: a
+    flood of output costs memory for the tail alone and never blocks the worker's pipe."""
+
+    def __init__(self, fd: int, keep: int = 16 * 1024) -> None:
+        self._fd, self._keep = fd, keep
+        self._data = bytearray()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self._fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            with self._lock:
+                self._data += chunk
+                if len(self._data) > 2 * self._keep:
+                    del self._data[: -self._keep]
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+
+    def text(self, limit: int) -> str:
+        self._thread.join(timeout=0.5)
+        with self._lock:
+            data = bytes(self._data[-limit:])
+        return data.decode("utf-8", "replace").strip()
+
+
 class WorkerTransport:
     """Runs probes in a separate, restartable worker process with time limits.
 
+    The worker runs in the OS sandbox of `grader.sandbox` where the machine has one
+    (`isolation == "sandbox"`), else as a plain process guarded by its audit hook
+    (`"process"`). `KATA_ISOLATION` (set by the grader for its session) chooses; by default
+    the sandbox is used whenever it works.
+
     Args:
         exercise: the exercise being graded.
-        module_path: the learner's file, e.g. `SUBMISSION/q4/training_loop.py`.
+        module_path: the learner's file, e.g. `STAGED/q4/training_loop.py`.
         probes_path: `tests/qN/probes.py`.
         budget: wall-clock seconds for all calls of this exercise together.
     """
@@ -184,70 +224,95 @@ class WorkerTransport:
         self.module_path = module_path
         self.probes_path = probes_path
         self.budget = budget
+        wanted = os.environ.get("KATA_ISOLATION") or sandbox.isolation_level()
+        self.isolation = wanted if wanted in (sandbox.SANDBOX, sandbox.PROCESS) else "sandbox"
         self._spent = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
         self._req_w = self._resp_r = -1
         self._workdir: Path | None = None
+        self._output: _OutputTail | None = None
+        self._limits: sandbox.Limits | None = None
         self._fatal: SubmissionError | None = None
         self._restarts = 0
 
     # -- lifecycle ---------------------------------------------------------------------
-    def _start(self) -> None:
-        workdir = Path(tempfile.mkdtemp(prefix=f"kata-{self.exercise.id}-"))
-        self._workdir = workdir
-        source_dir = self.module_path.parent
-        copy = workdir / self.exercise.id
-        if source_dir.is_dir():
-            shutil.copytree(source_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            copy.mkdir()
-        (workdir / "home").mkdir()
-        req_r, req_w = os.pipe()
-        resp_r, resp_w = os.pipe()
-        as_root = can_drop_privileges()
-        if as_root:
-            for path in [workdir, *workdir.rglob("*")]:
-                os.chown(path, NOBODY, NOBODY)
+    def _environment(self, home: str, tmp: str) -> dict[str, str]:
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(workdir / "home"),
-            "KERAS_HOME": str(workdir / "home" / ".keras"),
-            "TMPDIR": str(workdir),
+            "PATH": "/usr/bin:/bin",
+            "HOME": home,
+            "KERAS_HOME": f"{home}/.keras",
+            "TMPDIR": tmp,
+            "MPLCONFIGDIR": f"{home}/.matplotlib",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "0"),
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
-        for key in ("LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "LANG"):
+        for key in ("LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "LANG",
+                    "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS"):
             if key in os.environ:
                 env[key] = os.environ[key]
-        log = open(workdir / "output.log", "wb")  # noqa: SIM115 - handed to the child
+        return env
+
+    def _start(self) -> None:
+        # A private folder (0700) per worker: the kata folder it may read, its scratch.
+        workdir = Path(tempfile.mkdtemp(prefix=f"kata-{self.exercise.id}-"))
+        self._workdir = workdir
+        kata = workdir / "kata"
+        sandbox.prepare_kata_folder(kata, Path(__file__).resolve().parent, self.probes_path)
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        out_r, out_w = os.pipe()
+        self._limits = sandbox.Limits()
+        worker_args = ["grader/worker.py", str(req_r), str(resp_w)]
+        user = group = None
+        if self.isolation == sandbox.SANDBOX:
+            learner = self.module_path if self.module_path.is_file() else None
+            module_in_box = f"{sandbox.WORK_DIR}/{self.exercise.id}/{self.exercise.file}"
+            env = self._environment(f"{sandbox.WORK_DIR}/home", "/tmp")
+            command = sandbox.sandbox_command(
+                [f"{sandbox.KATA_DIR}/grader/worker.py", str(req_r), str(resp_w)],
+                kata, learner, self.exercise.id, self.exercise.file, env,
+            )
+            config_paths = {"module_path": module_in_box, "protected": [],
+                            "writable": [sandbox.WORK_DIR, "/tmp"]}
+            cwd: Path = workdir
+            popen_env: dict[str, str] = {}
+        else:
+            scratch = workdir / "scratch"
+            copy = scratch / self.exercise.id
+            copy.mkdir(parents=True)
+            (scratch / "home").mkdir()
+            if self.module_path.is_file():
+                shutil.copy2(self.module_path, copy / self.module_path.name)
+            command = [sys.executable, "-I", str(kata / worker_args[0]), *worker_args[1:]]
+            config_paths = {"module_path": str(copy / self.module_path.name),
+                            "protected": [str(REPO_ROOT / "tests"), str(REPO_ROOT / "solutions"),
+                                          str(REPO_ROOT / ".venv")],
+                            "writable": [str(scratch)]}
+            cwd = scratch
+            popen_env = self._environment(str(scratch / "home"), str(scratch))
+            if can_drop_privileges():
+                for path in [workdir, *workdir.rglob("*")]:
+                    os.chown(path, NOBODY, NOBODY)
+                user = group = NOBODY
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", str(WORKER_SCRIPT), str(req_r), str(resp_w)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=workdir,
-                env=env,
-                pass_fds=(req_r, resp_w),
-                start_new_session=True,
-                user=NOBODY if as_root else None,
-                group=NOBODY if as_root else None,
-                extra_groups=[] if as_root else None,
+                self._limits.wrap(command),
+                stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=cwd, env=popen_env,
+                pass_fds=(req_r, resp_w), start_new_session=True,
+                preexec_fn=self._limits.preexec,  # noqa: PLW1509 - resource limits only
+                user=user, group=group, extra_groups=[] if user is not None else None,
             )
         finally:
-            log.close()
-            os.close(req_r)
-            os.close(resp_w)
+            for fd in (req_r, resp_w, out_w):
+                os.close(fd)
+        self._output = _OutputTail(out_r)
         self._req_w, self._resp_r = req_w, resp_r
-        module_copy = copy / self.module_path.name
         config = {
             "exercise": {k: list(v) if isinstance(v, tuple) else v
                          for k, v in asdict(self.exercise).items()},
-            "probes": str(self.probes_path),
-            "module_path": str(module_copy),
-            "protected": [str(REPO_ROOT / "tests"), str(REPO_ROOT / "solutions")],
+            **config_paths,
         }
         wire.write_frame(self._req_w, config)
         reply = self._receive(STARTUP_TIMEOUT, starting=True)
@@ -263,6 +328,9 @@ class WorkerTransport:
                 pass
             self._proc.wait()
             self._proc = None
+        if self._limits is not None:
+            self._limits.close()  # kills whatever is left in its cgroup
+            self._limits = None
         for fd in (self._req_w, self._resp_r):
             if fd >= 0:
                 try:
@@ -335,27 +403,21 @@ class WorkerTransport:
 
     def _receive(self, timeout: float, starting: bool = False) -> Any:
         started = time.monotonic()
-        deadline = started + timeout
         try:
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    what = "starting the grader's worker" if starting else "the call"
-                    raise SubmissionError(
-                        TIMEOUT,
-                        f"{self.exercise.id}: {what} did not finish within {timeout:.0f} s "
-                        "(an infinite loop, or training far longer than asked?)",
-                    )
-                ready, _, _ = select.select([self._resp_r], [], [], min(left, 1.0))
-                if ready:
-                    try:
-                        return wire.read_frame(self._resp_r)
-                    except EOFError:
-                        raise self._crashed() from None
-                    except wire.WireError as exc:
-                        raise SubmissionError(
-                            CRASHED, f"{self.exercise.id}: unreadable reply from the worker: {exc}"
-                        ) from None
+            return wire.read_frame_before(self._resp_r, started + timeout)
+        except TimeoutError:
+            what = "starting the grader's worker" if starting else "the call"
+            raise SubmissionError(
+                TIMEOUT,
+                f"{self.exercise.id}: {what} did not finish within {timeout:.0f} s "
+                "(an infinite loop, or training far longer than asked?)",
+            ) from None
+        except EOFError:
+            raise self._crashed() from None
+        except (wire.WireError, struct.error) as exc:
+            raise SubmissionError(
+                CRASHED, f"{self.exercise.id}: unreadable reply from the worker: {exc}"
+            ) from None
         finally:
             if not starting:
                 self._spent += time.monotonic() - started
@@ -369,23 +431,20 @@ class WorkerTransport:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 code = self._proc.wait()
         tail = self.output_tail()
-        if code is not None and code >= 0:
+        if self._limits is not None and self._limits.oom_killed():
+            reason = f"killed for using more than {sandbox.MEMORY_BYTES // 2**20} MiB of memory"
+        elif code is not None and code >= 0:
             reason = f"exit status {code}"
         else:
             reason = f"signal {-(code or 0)}"
         message = (
             f"{self.exercise.id}: the process running your code stopped during the test "
-            f"({reason}). Did the code call os._exit() or sys.exit(), or crash Python?"
+            f"({reason}). Did the code call os._exit() or sys.exit(), run out of memory, "
+            "or crash Python?"
         )
         if tail:
             message += f"\nLast output:\n{tail}"
         return SubmissionError(CRASHED, message)
 
     def output_tail(self, limit: int = 600) -> str:
-        if self._workdir is None:
-            return ""
-        try:
-            data = (self._workdir / "output.log").read_bytes()[-limit:]
-        except OSError:
-            return ""
-        return data.decode("utf-8", "replace").strip()
+        return self._output.text(limit) if self._output is not None else ""

@@ -14,12 +14,17 @@ import base64
 import json
 import math
 import os
+import re
+import select
 import struct
+import time
 from typing import Any
 
 import numpy as np
 
 MAX_FRAME = 64 * 1024 * 1024
+MAX_DEPTH = 64  # nesting of lists and objects; plain data from a probe needs a handful
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _ALLOWED_KINDS = "biuf"  # bool, signed, unsigned, float
 _HEADER = struct.Struct(">Q")
 
@@ -106,10 +111,26 @@ def dumps(message: Any) -> bytes:
     return json.dumps(encode_value(message), allow_nan=False).encode("utf-8")
 
 
+def nesting_depth(payload: bytes) -> int:
+    """How deeply lists and objects nest in a JSON text, counted without parsing it."""
+    skeleton = _STRING.sub(b"", payload)
+    codes = np.frombuffer(skeleton, dtype=np.uint8)
+    steps = (np.isin(codes, (ord("["), ord("{"))).astype(np.int64)
+             - np.isin(codes, (ord("]"), ord("}"))).astype(np.int64))
+    return int(np.cumsum(steps).max()) if steps.size else 0
+
+
 def loads(payload: bytes) -> Any:
+    """Parse a message; anything malformed, too deep or not plain data is a WireError."""
+    if len(payload) > MAX_FRAME:
+        raise WireError(f"message of {len(payload)} bytes is over the {MAX_FRAME} limit")
+    if nesting_depth(payload) > MAX_DEPTH:
+        raise WireError(f"message nests deeper than {MAX_DEPTH} levels")
     try:
         return decode_value(json.loads(payload.decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+    except WireError:
+        raise
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
         raise WireError(f"malformed message: {exc}") from None
 
 
@@ -140,3 +161,34 @@ def read_frame(fd: int) -> Any:
     if length > MAX_FRAME:
         raise WireError(f"frame of {length} bytes is over the {MAX_FRAME} limit")
     return loads(read_exactly(fd, length))
+
+
+def read_before(fd: int, count: int, deadline: float) -> bytes:
+    """Read `count` bytes by `deadline` (time.monotonic()); a partial read is a timeout.
+
+    Raises:
+        TimeoutError: the bytes did not all arrive in time (a stalled or half-written frame).
+        EOFError: the writer has gone.
+    """
+    chunks = []
+    while count:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the frame did not arrive in time")
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(fd, min(count, 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame_before(fd: int, deadline: float) -> Any:
+    """`read_frame` with a deadline for the whole frame, header included."""
+    (length,) = _HEADER.unpack(read_before(fd, _HEADER.size, deadline))
+    if length > MAX_FRAME:
+        raise WireError(f"frame of {length} bytes is over the {MAX_FRAME} limit")
+    return loads(read_before(fd, length, deadline))

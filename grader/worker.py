@@ -1,101 +1,42 @@
 """The isolated worker: the only process that runs a submission's code during grading.
 
-Started by `grader.transport.WorkerTransport` as ``python -I worker.py REQ_FD RESP_FD``. It
-reads requests and writes replies as `grader.wire` frames on two inherited pipes; its stdout
-and stderr go to a log file, so nothing the learner prints can corrupt the channel. Before it
-imports the submission it forgets the repository on `sys.path` and installs an audit hook that
-refuses to open the hidden tests or the reference solutions, to write outside its own folder,
-to open other processes' /proc files and to start processes.
-It computes no verdicts: whatever it sends back is checked by the grading process.
+Started by `grader.transport.WorkerTransport` as ``python -I KATA/grader/worker.py REQ RESP``
+from a folder that holds copies of the few grader modules it needs and one exercise's
+`probes.py`, inside the sandbox where the machine has one (grader/sandbox.py). It reads
+requests and writes replies as `grader.wire` frames on two inherited pipes; its stdout and
+stderr go to a pipe the parent drains, so nothing the learner prints can corrupt the channel.
+Before the learner's code runs it installs the audit hook of `grader.guard`. Each call
+executes the probes afresh, so a probe replaced by the learner's code lasts one call at most.
+It computes no verdicts: whatever it sends back is a claim the grading process checks.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
-_REPO = Path(__file__).resolve().parent.parent
+_KATA = Path(__file__).resolve().parent.parent  # the folder with grader/ and probes.py
 
 
 def _import_grader():  # noqa: ANN202 - returns modules
-    sys.path.insert(0, str(_REPO))
-    try:
-        from grader import errors, loading, manifest, probing, quiet, wire
-    finally:
-        sys.path.remove(str(_REPO))
+    sys.path.insert(0, str(_KATA))
+    from grader import errors, guard, loading, manifest, probing, quiet, wire
+
     quiet.import_tensorflow_quietly()
-    return errors, loading, manifest, probing, wire
+    return errors, guard, loading, manifest, probing, wire
 
 
-def _forget_repository() -> None:
-    """Make `import solutions...` and `import tests...` fail inside the worker."""
-    venv = _REPO / ".venv"
-    kept = []
-    for entry in sys.path:
-        path = Path(entry or ".").resolve()
-        if path == _REPO or (_REPO in path.parents and venv not in (path, *path.parents)):
-            continue
-        kept.append(entry)
-    sys.path[:] = kept
-    for name in list(sys.modules):
-        if name.split(".")[0] in ("solutions", "tests"):
-            del sys.modules[name]
-
-
-_SPAWN_EVENTS = frozenset(
-    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-     "os.forkpty", "pty.spawn", "os.startfile"}
-)
-
-
-def _other_process(path: str) -> bool:
-    """True for /proc/<pid>/... of any process but this one (its fds, memory, environment)."""
-    parts = path.split(os.sep)
-    return (len(parts) > 3 and parts[1] == "proc" and parts[2].isdigit()
-            and int(parts[2]) != os.getpid())
-
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-
-
-def _writes(args: tuple) -> bool:
-    mode = args[1] if len(args) > 1 else None
-    flags = args[2] if len(args) > 2 else 0
-    if isinstance(mode, str) and any(c in mode for c in "wax+"):
-        return True
-    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
-
-
-def _install_guard(protected: tuple[str, ...], writable: str) -> None:
-    """Refuse, for the rest of this process, to open protected paths, to write outside the
-    worker's own folder, or to start processes."""
-
-    def guard(event: str, args: tuple) -> None:
-        if event in _SPAWN_EVENTS:
-            raise PermissionError("the grader does not let submissions start processes")
-        if event in ("open", "os.listdir", "os.scandir") and args:
-            target = args[0]
-            if isinstance(target, bytes):
-                target = os.fsdecode(target)
-            if isinstance(target, str):
-                if _other_process(os.path.abspath(target)):
-                    raise PermissionError("the grader does not let submissions open other "
-                                          "processes' files")
-                resolved = os.path.realpath(target)
-                if (event == "open" and _writes(args) and resolved != os.devnull
-                        and not resolved.startswith(writable + os.sep)):
-                    raise PermissionError(f"the grader lets submissions write only in {writable}")
-                for root in protected:
-                    if resolved == root or resolved.startswith(root + os.sep):
-                        raise PermissionError(f"the grader does not let submissions read {target}")
-
-    sys.addaudithook(guard)
+def _fresh_probes(code: object) -> ModuleType:
+    module = ModuleType("kata_probes")
+    module.__file__ = str(_KATA / "probes.py")
+    exec(code, module.__dict__)  # noqa: S102 - our own probes, compiled before learner code
+    return module
 
 
 def main(req_fd: int, resp_fd: int) -> int:
-    errors, loading, manifest, probing, wire = _import_grader()
+    errors, guard, loading, manifest, probing, wire = _import_grader()
     config = wire.read_frame(req_fd)
     fields = dict(config["exercise"])
     fields.update(names=tuple(fields["names"]), hints=tuple(fields["hints"]))
@@ -103,21 +44,22 @@ def main(req_fd: int, resp_fd: int) -> int:
 
     import keras  # noqa: F401 - imported before the guard, as the learner's code expects
 
-    spec = importlib.util.spec_from_file_location("kata_probes", config["probes"])
-    assert spec is not None and spec.loader is not None
-    probes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(probes)
+    probes_path = _KATA / "probes.py"
+    probes_code = compile(probes_path.read_text(encoding="utf-8"), str(probes_path), "exec")
+    _fresh_probes(probes_code)  # imports what the probes need while nothing is refused yet
 
-    _forget_repository()
-    _install_guard(tuple(os.path.realpath(p) for p in config["protected"]),
-                   os.path.realpath(os.getcwd()))
+    module_path = Path(config["module_path"])
+    guard.install(
+        protected=tuple(config["protected"]), writable=tuple(config["writable"]),
+        learner_file=str(module_path), allowed=(str(probes_path),),
+    )
     wire.write_frame(resp_fd, {"ready": True})
 
     cached: dict[str, object] = {}
 
     def learner():  # noqa: ANN202
         if "module" not in cached:
-            cached["module"] = loading.load_learner_module(Path(config["module_path"]), exercise)
+            cached["module"] = loading.load_learner_module(module_path, exercise)
         return cached["module"]
 
     while True:
@@ -130,9 +72,11 @@ def main(req_fd: int, resp_fd: int) -> int:
                 learner()
                 reply: dict[str, object] = {"ok": None}
             else:
-                probe = getattr(probes, request["probe"], None)
-                if probe is None or request["probe"].startswith("_"):
-                    raise errors.SubmissionError(errors.CRASHED, f"no probe {request['probe']!r}")
+                name = str(request["probe"])
+                probes = _fresh_probes(probes_code)
+                probe = getattr(probes, name, None)
+                if probe is None or name.startswith("_"):
+                    raise errors.SubmissionError(errors.CRASHED, f"no probe {name!r}")
                 result = probing.run_probe(
                     learner, probe, request["kwargs"],
                     seed=int(request["seed"]), device=request["device"],
@@ -142,8 +86,13 @@ def main(req_fd: int, resp_fd: int) -> int:
             reply = {"error": exc.to_wire()}
         except BaseException as exc:  # noqa: BLE001 - e.g. SystemExit raised at import time
             reply = {"error": {"kind": errors.RAISED, "message": f"{type(exc).__name__}: {exc}"}}
-        wire.write_frame(resp_fd, reply)
+        try:
+            wire.write_frame(resp_fd, reply)
+        except wire.WireError as exc:
+            wire.write_frame(resp_fd, {"error": {"kind": errors.BAD_RETURN,
+                                                 "message": f"the result was too large: {exc}"}})
 
 
 if __name__ == "__main__":
+    os.umask(0o077)
     sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
-from grader.probing import save_and_reload
+from grader.probing import save_and_reload, save_to_bytes
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -65,8 +65,10 @@ def identical_pair_gradients(sub: Any, *, x: np.ndarray) -> dict[str, Any]:
 def save_and_load(sub: Any, *, a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
     model = sub.build_siamese(tuple(a.shape[1:]))
     before = _array(model([a, b]), "the Siamese model")
+    archive = save_to_bytes(model)
     loaded = save_and_reload(model)
-    return {"before": before, "after": _array(loaded([a, b]), "the reloaded model")}
+    return {"archive": archive, "before": before,
+            "after": _array(loaded([a, b]), "the reloaded model")}
 
 
 def train_and_score(

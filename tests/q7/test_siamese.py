@@ -5,6 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import keras
+
+from grader.keras_archive import (
+    ArchiveError,
+    custom_objects_in,
+    load_with_substitutes,
+    read_keras_archive,
+)
 from grader.testing import assert_close, assert_finite, assert_shape, fail
 
 SHAPE = (8, 8, 1)
@@ -53,6 +61,7 @@ def test_euclidean_distance_equals_closed_form(submission, device):
 
 
 @pytest.mark.behaviour
+@pytest.mark.claim  # parameter counts exist only inside the worker
 @pytest.mark.points(3)
 def test_both_inputs_go_through_one_shared_encoder(submission):
     got = submission.call("siamese", a=_images(5), b=_images(6),
@@ -68,6 +77,7 @@ def test_both_inputs_go_through_one_shared_encoder(submission):
 
 
 @pytest.mark.behaviour
+@pytest.mark.claim  # compares two outputs of the learner's model with each other
 @pytest.mark.points(2)
 def test_distance_is_symmetric_in_its_inputs(submission, device):
     got = submission.call("siamese", device=device, a=_images(7), b=_images(8))
@@ -106,15 +116,66 @@ def test_gradients_are_finite_for_identical_pairs(submission, device):
                    look)
 
 
+class OracleDistance(keras.layers.Layer):
+    """Our stand-in for the learner's distance layer when the grading process loads the
+    saved file: the Euclidean distance of the two embeddings, nothing of the learner's."""
+
+    def __init__(self, **kwargs):
+        known = ("name", "dtype", "trainable")
+        super().__init__(**{k: v for k, v in kwargs.items() if k in known})
+
+    def call(self, a, b=None, *args, **kwargs):
+        return oracle_distance([a, b] if b is not None else a)
+
+
+def oracle_distance(pair):
+    a, b = pair
+    squared = keras.ops.sum(keras.ops.square(a - b), axis=-1, keepdims=True)
+    return keras.ops.sqrt(keras.ops.maximum(squared, 1e-7))
+
+
+def _output_object(archive) -> tuple[str, str] | None:
+    """The registered name and kind of the custom object that makes the model's output."""
+    config = archive.config.get("config", {})
+    outputs = config.get("output_layers") or []
+    if outputs and isinstance(outputs[0], list):  # several outputs: [[name, 0, 0], ...]
+        outputs = outputs[0]
+    layers = config.get("layers", [])
+    name = outputs[0] if outputs else (layers[-1].get("name") if layers else None)
+    for layer in layers:
+        if layer.get("name") == name or layer.get("config", {}).get("name") == name:
+            found = custom_objects_in(layer)
+            return found[0] if len(found) == 1 else None
+    return None
+
+
 @pytest.mark.serialization
 @pytest.mark.points(2)
 def test_saves_and_reloads_in_safe_mode(submission):
-    got = submission.call("save_and_load", a=_images(10), b=_images(11),
+    a, b = _images(10), _images(11)
+    got = submission.call("save_and_load", a=a, b=b,
                           look_at="no Lambda with a Python lambda: safe mode refuses it; use a "
                                   "registered Layer subclass for the distance")
-    assert_close(got["after"], got["before"], "identical distances after a .keras round trip",
-                 "no Lambda with a Python lambda (safe mode refuses it): use a registered "
-                 "Layer subclass or function for the distance", rtol=1e-6, atol=1e-7)
+    look = ("no Lambda with a Python lambda (safe mode refuses it): use a registered Layer "
+            "subclass or function for the distance")
+    archive = read_keras_archive(got["archive"])
+    found = custom_objects_in(archive.config)
+    output = _output_object(archive)
+    if output is not None and found == [output]:
+        # The file's own architecture and weights, our distance: the expected outputs.
+        stand_in = OracleDistance if output[1] == "class" else oracle_distance
+        try:
+            model = load_with_substitutes(got["archive"], {output[0]: stand_in})
+        except ArchiveError as exc:
+            raise fail("a .keras file that loads in safe mode", str(exc), look) from None
+        expected = np.asarray(model([a, b]))
+    else:
+        # An encoder with custom layers of its own: no stand-in here, so the outputs before
+        # saving are the reference (a weaker check, noted in docs/threat-model.md).
+        expected = got["before"]
+    assert_close(got["after"], expected,
+                 "the reloaded model's distances, computed from the saved file",
+                 look, rtol=1e-4, atol=1e-5)
 
 
 def digit_pairs(images, labels, n: int, rng: np.random.Generator):
