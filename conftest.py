@@ -182,6 +182,11 @@ def submission(
 @pytest.fixture
 def learner(request: pytest.FixtureRequest, manifest: dict[str, Exercise]) -> LearnerModule:
     """The learner's module, for visible tests (always imported in this process)."""
+    hidden = _is_hidden(Path(str(request.node.path)))
+    if request.config.getoption("--transport") == "worker" or hidden:
+        # Grading never imports a submission in the process that decides the grade.
+        raise pytest.UsageError(f"{request.node.nodeid}: hidden tests and grading sessions "
+                                "reach learner code only through `submission.call`")
     exercise = _exercise_for(Path(str(request.node.path)), manifest)
     return load_learner_module(_submitted_path(request.config, exercise), exercise)
 

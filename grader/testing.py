@@ -81,7 +81,12 @@ def assert_close(
         raise fail(f"{what}, shape {exp_a.shape}", summarise(got_a), look_at)
     if not np.all(np.isfinite(got_a) | ~np.isfinite(exp_a)):
         raise fail(f"{what}: {summarise(exp_a)}", f"NaN/inf values: {summarise(got_a)}", look_at)
-    if not np.allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True):
+    if np.any(np.isnan(exp_a)):
+        # NaN never equals NaN: two NaN arrays (one of them perhaps sent by the worker) are
+        # no evidence of anything.
+        raise fail(f"{what}: a finite value", f"{summarise(got_a)}; the value to compare "
+                   "with is NaN too, so nothing could be checked", look_at)
+    if not np.allclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=False):
         err = np.abs(got_a - exp_a)
         idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else ()
         raise fail(

@@ -27,6 +27,19 @@ def _hidden_tests(exercise_id: str) -> dict[str, float]:
     return tests
 
 
+def _claim_points(exercise_id: str) -> float:
+    """Points of hidden tests marked `claim`: verdicts resting on what only the worker says."""
+    total = 0.0
+    for path in (REPO_ROOT / "tests" / exercise_id).glob("test_*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                marks = [ast.unparse(d.func if isinstance(d, ast.Call) else d)
+                         for d in node.decorator_list]
+                if any(mark.endswith(".claim") for mark in marks):
+                    total += _hidden_tests(exercise_id)[node.name]
+    return total
+
+
 def _defined_names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
@@ -80,6 +93,42 @@ def test_hidden_points_add_up_to_the_manifest(exercise_id):
     tests = _hidden_tests(exercise_id)
     assert all(points > 0 for points in tests.values()), tests
     assert sum(tests.values()) == MANIFEST[exercise_id].points
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_claims_carry_at_most_a_quarter_of_the_points(exercise_id):
+    assert _claim_points(exercise_id) <= MANIFEST[exercise_id].points / 4
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_hidden_tests_reach_learner_code_only_through_the_worker(exercise_id):
+    for path in (REPO_ROOT / "tests" / exercise_id).glob("test_*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                assert "learner" not in [a.arg for a in node.args.args], (path, node.name)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+                    a.name for a in node.names]
+                assert not any(n.split(".")[0] == "solutions" for n in names), (path, names)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_probes_import_nothing_the_sandbox_does_not_hold(exercise_id):
+    """The sandboxed worker sees the grader modules in grader.sandbox.WORKER_MODULES only."""
+    from grader.sandbox import WORKER_MODULES
+
+    allowed = {name.removesuffix(".py") for name in WORKER_MODULES}
+    tree = ast.parse((REPO_ROOT / "tests" / exercise_id / "probes.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("grader"):
+            parts = (node.module or "").split(".")
+            module = parts[1] if len(parts) > 1 else None
+            names = [module] if module else [a.name for a in node.names]
+            assert all(name in allowed for name in names), (exercise_id, node.module, names)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            top = (node.module or "") if isinstance(node, ast.ImportFrom) else node.names[0].name
+            assert top.split(".")[0] not in ("tests", "solutions"), (exercise_id, top)
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
