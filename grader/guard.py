@@ -11,7 +11,8 @@ refuses for the rest of the process:
   worker's own folder;
 - other processes' `/proc` files (memory, descriptors, environment), also through
   `/proc/self/root` and other links;
-- starting processes (`subprocess`, `os.system`, `os.fork`, `multiprocessing`'s spawn);
+- starting processes (`subprocess`, `os.system`, `os.fork`, `multiprocessing`'s spawn) and
+  signalling any process but itself;
 - the garbage collector's object walks and frame access from the learner's own file.
 
 It cannot stop `ctypes`: code that reaches C can unhook anything. Only the sandbox holds then.
@@ -155,6 +156,11 @@ def make_guard(
                 if target is not None:
                     check_read(target)
                     check_write(target)
+        elif event in ("os.kill", "os.killpg") and args:
+            target = args[0]
+            if not (isinstance(target, int) and target in (0, os.getpid())):
+                raise PermissionError("the grader does not let submissions signal other "
+                                      "processes")
         elif event in _WALK_EVENTS:
             raise PermissionError("the grader does not let submissions walk the garbage "
                                   "collector's objects")

@@ -123,15 +123,18 @@ def read_keras_archive(data: bytes | np.ndarray) -> KerasArchive:
 def custom_objects_in(config: Any) -> list[tuple[str, str]]:
     """Every object in a saved config that is not part of Keras, as (lookup name, kind).
 
-    kind is "class" for a layer or other class (looked up by its registered name) and
-    "function" for a registered function, e.g. inside a Lambda layer.
+    kind is "class" for a layer or other class (looked up by its registered name),
+    "function" for a registered function, e.g. inside a Lambda layer, and "lambda" for a
+    Python lambda saved as bytecode (which safe mode refuses to load and nothing replaces).
     """
     found: list[tuple[str, str]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             module = str(node.get("module", "keras"))
-            if node.get("class_name") == "function" and isinstance(node.get("config"), str):
+            if node.get("class_name") == "__lambda__":
+                found.append(("__lambda__", "lambda"))
+            elif node.get("class_name") == "function" and isinstance(node.get("config"), str):
                 if ">" in node["config"] or not module.startswith("keras"):
                     found.append((node["config"], "function"))
             elif "class_name" in node and "module" in node and not module.startswith("keras"):
@@ -163,8 +166,11 @@ def load_with_substitutes(data: bytes | np.ndarray, substitutes: dict[str, Any])
     import keras
 
     archive = read_keras_archive(data)
-    unknown = sorted({name for name, _ in custom_objects_in(archive.config)
-                      if name not in substitutes})
+    found = custom_objects_in(archive.config)
+    if any(kind == "lambda" for _, kind in found):
+        raise ArchiveError("the file holds a Python lambda (a Lambda layer's function), which "
+                           "safe mode refuses to load")
+    unknown = sorted({name for name, _ in found if name not in substitutes})
     if unknown:
         raise ArchiveError(f"the file uses objects the grader has no stand-in for: {unknown}")
     raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)

@@ -30,6 +30,7 @@ from typing import Any
 from grader import sandbox, wire
 from grader.collect import sign
 from grader.manifest import REPO_ROOT, Exercise
+from grader.redaction import redact
 from grader.results import GradeReport
 from grader.scan import scan_file
 from grader.scoring import build_report
@@ -74,6 +75,8 @@ def grade(
         if runnable:
             records = _run_sessions(staged.folder, runnable, isolation, problems, on_record,
                                     warnings)
+        for record in records:
+            record["message"] = redact(str(record.get("message", "")), record.get("exercise"))
         report = build_report(str(submission), exercises, records, problems)
         for exercise in exercises:
             learner_file = staged.folder / exercise.id / exercise.file

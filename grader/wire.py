@@ -46,7 +46,7 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in _ALLOWED_KINDS:
             raise WireError(f"arrays of dtype {value.dtype} cannot be sent")
-        data = np.ascontiguousarray(value)
+        data = np.ascontiguousarray(value).reshape(value.shape)  # keeps 0-d arrays 0-d
         return {
             "__ndarray__": [
                 data.dtype.str,

@@ -43,15 +43,3 @@ def kata(tmp_path: Path) -> Callable[..., KataRun]:
                        time.monotonic() - started)
 
     return run
-
-
-@pytest.fixture
-def hostile_submission(tmp_path: Path) -> Path:
-    """The hostile q4/q7/q15 beside a correct q17 (the reference, copied at test time)."""
-    import shutil
-
-    folder = tmp_path / "hostile"
-    shutil.copytree(SUBMISSIONS / "hostile", folder)
-    (folder / "q17").mkdir()
-    shutil.copy(REPO_ROOT / "solutions" / "q17" / "custom_dense.py", folder / "q17")
-    return folder

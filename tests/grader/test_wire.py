@@ -46,3 +46,50 @@ def test_result_records_with_a_wrong_or_missing_signature_are_rejected():
     assert _verified(json.dumps({"record": record, "mac": "0" * 64}).encode(), key) is None
     assert _verified(json.dumps({"record": record, "mac": None}).encode(), key) is None
     assert _verified(b"not json", key) is None
+
+
+def test_a_deeply_nested_record_or_frame_costs_that_record_not_the_report():
+    from grader.runner import _verified
+
+    assert _verified(b"[" * 200_000, b"k" * 32) is None
+    assert _verified(b"{" * 100 + b"}" * 100, b"k" * 32) is None
+    with pytest.raises(wire.WireError, match="nests deeper"):
+        wire.loads(b"[" * 200_000)
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    back = wire.loads(wire.dumps({"x": np.asarray(2.5, dtype="float32")}))
+    assert back["x"].shape == ()
+
+
+def test_a_half_written_frame_is_a_timeout_not_a_hang():
+    import os
+    import time
+
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"\x00\x00\x00")  # three bytes of an eight-byte header, then silence
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        wire.read_frame_before(read_fd, time.monotonic() + 0.5)
+    assert time.monotonic() - started < 3
+    os.close(read_fd)
+    os.close(write_fd)
+
+
+def test_nan_where_the_oracle_is_finite_fails_and_nan_never_equals_nan():
+    from grader.testing import KataFailure, assert_close
+
+    with pytest.raises(KataFailure):
+        assert_close([np.nan, 1.0], [0.0, 1.0], "values", "look")
+    with pytest.raises(KataFailure):
+        assert_close([np.nan], [np.nan], "values", "look")
+
+
+def test_hidden_lines_and_slices_of_them_are_redacted_from_messages():
+    from grader.redaction import redact, secret_lines
+
+    secret = next(line for line in secret_lines("q17") if len(line) > 40)
+    assert secret not in redact(f"sys.exit({secret!r})", "q17")
+    assert secret[5:-5] not in redact(f"stolen:\n{secret[5:-5]}\nmore", "q17")
+    assert len(redact("x" * 10_000, "q17")) < 2100
+    assert redact("an ordinary message", "q17") == "an ordinary message"
