@@ -231,26 +231,47 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "kata_must_fail: --meta case on a stub or mutant; the test function must fail"
     )
     config.stash[_CAUGHT] = {}
+    _CONFIG_STASH[:] = [config.stash]
 
 
 def _must_fail_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: Any) -> None:
     """Count a stub/mutant case as caught when it fails the way a wrong submission fails.
 
     A test function is scored as a whole, so a mutant is caught when any one of its cases
-    (devices, parameters) fails. Caught cases are reported as passed; the verdict per function
-    is given at the end of the session.
+    (devices, parameters) fails; a stub must fail as "not implemented", the status a learner
+    sees. Caught cases are reported as passed; the verdict per function is given at the end
+    of the session. The outcome travels on the report itself (`user_properties`), so the
+    verdict is the same under pytest-xdist, where workers send reports to one controller.
     """
     variant = item.callspec.params["variant"]  # type: ignore[attr-defined]
     key = (str(item.path), getattr(item, "originalname", item.name), variant)
-    caught = item.config.stash[_CAUGHT]
-    caught.setdefault(key, False)
     if report.skipped:
+        report.user_properties.append(("kata_must_fail", [*key, None]))
         return
     exc = call.excinfo.value if call.excinfo is not None else None
-    if report.failed and isinstance(exc, (AssertionError, SubmissionError)):
-        caught[key] = True
+    caught = report.failed and isinstance(exc, (AssertionError, SubmissionError))
+    if variant == "stub":
+        caught = caught and isinstance(exc, SubmissionError) and exc.kind == NOT_IMPLEMENTED
+    if caught:
         report.outcome = "passed"
         report.longrepr = None
+    if report.when == "call" or caught:
+        report.user_properties.append(("kata_must_fail", [*key, bool(caught)]))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the stub and mutant outcomes (in the controller too, under xdist)."""
+    for name, value in report.user_properties:
+        if name == "kata_must_fail":
+            path, test, variant, caught = value
+            seen = _CONFIG_STASH[0][_CAUGHT] if _CONFIG_STASH else {}
+            key = (path, test, variant)
+            seen.setdefault(key, False)
+            if caught:
+                seen[key] = True
+
+
+_CONFIG_STASH: list[Any] = []
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

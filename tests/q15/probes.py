@@ -25,6 +25,19 @@ def per_sample(sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: f
     return _array(sub.binary_focal_loss(y, p, gamma=gamma, alpha=alpha), "binary_focal_loss")
 
 
+def per_sample_or_error(
+    sub: Any, *, y: np.ndarray, p: np.ndarray, gamma: float, alpha: float
+) -> dict[str, Any]:
+    """The per-sample values, or the type and message of the exception the loss raised."""
+    try:
+        value = sub.binary_focal_loss(y, p, gamma=gamma, alpha=alpha)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the test judges the error, not the probe
+        return {"error": type(exc).__name__, "message": str(exc)[:2000]}
+    return {"value": _array(value, "binary_focal_loss")}
+
+
 def loss_object(
     sub: Any, *, config: dict[str, Any], y: np.ndarray, p: np.ndarray,
     sample_weight: np.ndarray | None = None,

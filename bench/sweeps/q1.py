@@ -1,0 +1,12 @@
+"""q1: held-out digit accuracy after the hidden test's 8 epochs (higher is better)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _hidden import hidden  # noqa: E402
+
+
+def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
+    tests = hidden("q1", "test_cnn")
+    return float(tests.run_convergence(transport, seed)[-1])
