@@ -11,7 +11,8 @@ What the hidden tests check:
                    `keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True)`;
                    gamma=0 gives alpha-weighted cross-entropy; finite for p exactly 0 or 1
                    and for logits of +-1000; `sample_weight` and `reduction` honoured.
-    shape          (B,) labels with (B, 1) predictions give (B,) values, never (B, B).
+    shape          (B,) labels with (B, 1) predictions give (B,) values (or a clear shape
+                   error), never a silent (B, B).
     gradient       d loss / d p matches finite differences.
     serialization  get_config has gamma, alpha, from_logits; `.keras` save/load keeps them.
     convergence    with a large alpha, focal loss finds more of a rare class than plain BCE.
