@@ -20,13 +20,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader import learn, report_json, report_table
+from grader import learn
 from grader.manifest import REPO_ROOT, Exercise, load_manifest
+from grader.reports import RENDERERS
 from grader.results import GradeReport
 from grader.runner import SandboxRequired, grade
 from grader.scoring import build_report
-
-RENDERERS = {"table": report_table.render, "json": report_json.render}
 
 
 def _parser() -> argparse.ArgumentParser:
