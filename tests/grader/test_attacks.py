@@ -30,6 +30,8 @@ FORGERIES = Path(__file__).parent / "forgeries"
 PLANTED = [REPO_ROOT / "tests" / "conftest_escape.py", REPO_ROOT / "escaped_by_rename.py",
            Path("/tmp/kata-escape-was-here")]
 DAEMON_MARK = Path("/tmp/kata-escape-daemon-alive")
+# Folders other tests (run in parallel) may write: caches, not the course.
+SKIP = (".git", ".venv", ".pytest_cache", ".hypothesis", ".kata", ".ruff_cache", ".mypy_cache")
 
 
 def _tree_digest(root: Path, skip: tuple[str, ...]) -> dict[str, str]:
@@ -113,7 +115,7 @@ def guarded(tmp_path):
                         ignore=shutil.ignore_patterns("__pycache__", "grader"))
     for path in PLANTED + [DAEMON_MARK]:
         path.unlink(missing_ok=True)
-    checkout = _tree_digest(REPO_ROOT, (".git", ".venv", ".pytest_cache"))
+    checkout = _tree_digest(REPO_ROOT, SKIP)
     venv = _tree_digest(_site_packages(), ())
     yield clone
     if DAEMON_MARK.exists():  # kill it before failing, so it cannot outlive the suite
@@ -125,7 +127,7 @@ def guarded(tmp_path):
     for path in PLANTED:
         assert not path.exists(), f"the submission wrote {path}"
     assert _tree_digest(_site_packages(), ()) == venv, "the virtual environment changed"
-    after = _tree_digest(REPO_ROOT, (".git", ".venv", ".pytest_cache"))
+    after = _tree_digest(REPO_ROOT, SKIP)
     changed = {k for k in set(after) | set(checkout) if after.get(k) != checkout.get(k)}
     assert not {k for k in changed if "escape" in k or "forge" in k or "kata_" in k}, changed
     if os.environ.get("CI"):
