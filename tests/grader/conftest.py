@@ -15,6 +15,8 @@ import pytest
 from grader.manifest import REPO_ROOT
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
+# Example submissions are data: never collected, and no conftest.py of theirs is loaded.
+collect_ignore_glob = ["submissions/*"]
 
 
 class KataRun:

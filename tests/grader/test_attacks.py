@@ -190,6 +190,9 @@ def test_escape_attempts_gain_nothing_without_a_sandbox(kata, guarded, tmp_path)
 def test_forged_verdicts_score_no_more_than_honest_wrong_answers(kata, guarded, tmp_path):
     folder = tmp_path / "forge"
     shutil.copytree(SUBMISSIONS / "forge", folder)
+    # Kept under other names in the repository, or pytest would load them in our own suite.
+    for hostile in folder.glob("*.hostile"):
+        hostile.rename(hostile.with_suffix(""))
     manifest = load_manifest()
     for exercise_id, mutant in (("q4", "training_false_in_train_step"),
                                 ("q7", "lambda_distance")):
