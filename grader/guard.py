@@ -25,6 +25,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from typing import Any
 
 _SPAWN_EVENTS = frozenset(
     {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
@@ -110,7 +111,7 @@ def make_guard(
     def from_learner() -> bool:
         # Frame 0 is this function, 1 the hook, 2 the caller of the audited function; a
         # learner going through inspect or traceback is found one or two frames further up.
-        frame = sys._getframe(2)
+        frame: Any = sys._getframe(2)
         for _ in range(4):
             if frame is None:
                 return False
@@ -186,6 +187,6 @@ def install(
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise PermissionError("the grader does not let submissions start processes")
 
-        _posixsubprocess.fork_exec = refuse  # type: ignore[attr-defined]
+        _posixsubprocess.fork_exec = refuse  # type: ignore[assignment]
     except ImportError:
         pass

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 
 _KATA = Path(__file__).resolve().parent.parent  # the folder with grader/ and probes.py
 
@@ -28,7 +28,7 @@ def _import_grader():  # noqa: ANN202 - returns modules
     return errors, guard, loading, manifest, probing, wire
 
 
-def _fresh_probes(code: object) -> ModuleType:
+def _fresh_probes(code: CodeType) -> ModuleType:
     module = ModuleType("kata_probes")
     module.__file__ = str(_KATA / "probes.py")
     exec(code, module.__dict__)  # noqa: S102 - our own probes, compiled before learner code
