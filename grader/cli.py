@@ -1,14 +1,18 @@
 """The `kata` command.
 
 Instructors:
-    kata grade SUBMISSION [--only q4,q7] [--format table|json] [--out FILE] [--require-sandbox]
+    kata grade SUBMISSION [--only q4,q7] [--format NAME [--out FILE]]... [--require-sandbox]
+    kata grade-many DIR [--jobs N] [--csv FILE] [--format NAME]... [--out-dir OUT] [--force]
+    kata class-report OUT_DIR
+    kata release nbgrader|gradescope|classroom|notebooks OUT [--only q17,q22]
 Learners (`--dir` is your folder of katas, default exercises/):
     kata list | next | progress
     kata check qN | hint qN | reset qN [--yes] | solution qN
     kata watch [qN] [--poll]
 
 Run from the repository root. `kata grade` exits 0 whenever grading completed, whatever the
-score; every command exits 2 for misuse (no such folder, unknown exercise).
+score (1 if a report could not be written); every command exits 2 for misuse (no such
+folder, unknown exercise).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from grader import learn
 from grader.manifest import REPO_ROOT, Exercise, load_manifest
 from grader.reports import RENDERERS
+from grader.reports.progress import GradeProgress
 from grader.results import GradeReport
 from grader.runner import SandboxRequired, grade
 from grader.scoring import build_report
@@ -34,8 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     grade_cmd = commands.add_parser("grade", help="grade a submission against the hidden tests")
     grade_cmd.add_argument("submission", type=Path, help="a folder laid out like exercises/")
     grade_cmd.add_argument("--only", help="comma-separated exercise ids, e.g. q4,q7")
-    grade_cmd.add_argument("--format", choices=sorted(RENDERERS), default="table")
-    grade_cmd.add_argument("--out", type=Path, help="write the report here instead of stdout")
+    grade_cmd.add_argument(
+        "--format", choices=sorted(RENDERERS), action=_InOrder,
+        help="report format (default table); repeat, each with its --out, for several reports",
+    )
+    grade_cmd.add_argument(
+        "--out", type=Path, action=_InOrder,
+        help="write the report of the --format before it here instead of stdout",
+    )
     grade_cmd.add_argument(
         "--require-sandbox", action="store_true",
         help="refuse to grade unless every worker can run in the OS sandbox (bubblewrap)",
@@ -62,7 +73,81 @@ def _parser() -> argparse.ArgumentParser:
     watch = learner_command("watch", "re-run the current kata on every save", False)
     watch.add_argument("--poll", action="store_true",
                        help="poll for changes (for WSL2, network drives, containers)")
+    from grader.grading.batch import add_parsers as add_batch_parsers
+
+    add_batch_parsers(commands)
+    from grader.releases.cli import add_parser as add_release_parser
+
+    add_release_parser(commands)
     return parser
+
+
+class _InOrder(argparse.Action):
+    """Keeps --format and --out in the order given, so each --out pairs with its --format."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.reports = [*(getattr(namespace, "reports", None) or []), (self.dest, values)]
+
+
+def _report_outputs(given: list[tuple[str, object]] | None) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) pairs from --format/--out in the order given.
+
+    One --format and one --out pair in either order, as always; with several, each --out
+    belongs to the --format before it, and at most one --format may go to stdout.
+
+    Raises:
+        ValueError: a pairing that cannot be meant, with what to do instead.
+    """
+    given = given or []
+    formats = [str(v) for k, v in given if k == "format"] or ["table"]
+    outs = [v for k, v in given if k == "out" and isinstance(v, Path)]
+    if len(formats) == 1 and len(outs) <= 1:
+        pairs: list[tuple[str, Path | None]] = [(formats[0], outs[0] if outs else None)]
+    else:
+        pairs = []
+        for key, value in given:
+            if key == "format":
+                pairs.append((str(value), None))
+            elif not pairs or pairs[-1][1] is not None:
+                raise ValueError(f"--out {value} follows no --format of its own; write "
+                                 "--format NAME --out FILE for each report")
+            else:
+                pairs[-1] = (pairs[-1][0], value if isinstance(value, Path) else None)
+        if sum(out is None for _, out in pairs) > 1:
+            raise ValueError("only one report can go to stdout: give the others an --out each")
+    files = [out.resolve() for _, out in pairs if out is not None]
+    if len(set(files)) != len(files):
+        raise ValueError("two reports cannot be written to the same --out file")
+    if any(name == "gradescope" for name, _ in pairs):
+        from grader.reports.gradescope import hidden_visibility
+
+        hidden_visibility()  # a bad $KATA_GRADESCOPE_VISIBILITY is misuse, found before grading
+    return pairs
+
+
+def _write_reports(report: GradeReport, outputs: list[tuple[str, Path | None]]) -> int:
+    """Render and write every report; one that fails costs that report only (exit 1)."""
+    code, written = 0, []
+    for name, out in outputs:
+        try:
+            text = RENDERERS[name](report)
+            if out is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                _write_atomically(out, text)
+                written.append(f"{out} ({name})")
+        except Exception as exc:  # noqa: BLE001 - the other reports are still written
+            print(f"kata grade: the {name} report could not be written: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            code = 1
+    if written:
+        print(f"kata grade: {report.score:g}/{report.max_score:g}, "
+              f"report{'s' if len(written) > 1 else ''} written to {', '.join(written)}",
+              file=sys.stderr)
+    return code
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -89,30 +174,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
         exercises = [manifest[name] for name in wanted]
     else:
         exercises = list(manifest.values())
-
-    def progress(record: dict[str, object]) -> None:
-        mark = {"passed": ".", "failed": "F", "skipped": "s"}.get(str(record["outcome"]), "?")
-        print(mark, end="", file=sys.stderr, flush=True)
-
     try:
-        report = grade(args.submission, exercises, on_record=progress,
+        outputs = _report_outputs(getattr(args, "reports", None))
+    except ValueError as exc:
+        print(f"kata grade: {exc}", file=sys.stderr)
+        return 2
+    shown = GradeProgress(str(args.submission), exercises)  # one line per kata, on stderr
+    shown.start()
+    try:
+        report = grade(args.submission, exercises, on_record=shown.on_record,
                        require_sandbox=args.require_sandbox)
     except SandboxRequired as exc:
+        shown.stop()
         print(f"kata grade: --require-sandbox: {exc}. Install bubblewrap (Debian/Ubuntu: "
               "apt-get install bubblewrap) and allow user namespaces; see the README.",
               file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the report is written whatever happened
         report = _failed_report(args.submission, exercises, f"{type(exc).__name__}: {exc}")
-    print(file=sys.stderr)
-    text = RENDERERS[args.format](report)
-    if args.out:
-        _write_atomically(args.out, text)
-        print(f"kata grade: {report.score:g}/{report.max_score:g}, report written to {args.out}",
-              file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    finally:
+        shown.stop()
+    shown.finish(report)
+    return _write_reports(report, outputs)
 
 
 def _failed_report(submission: Path, exercises: list[Exercise], why: str) -> GradeReport:
@@ -134,6 +217,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "grade":
         return cmd_grade(args)
+    if args.command in ("grade-many", "class-report"):
+        from grader.grading.batch import main as batch_main
+
+        return batch_main(args)
+    if args.command == "release":
+        from grader.releases.cli import cmd_release
+
+        return cmd_release(args)
     manifest = load_manifest()
     folder: Path = args.dir
     if not folder.is_dir():

@@ -19,7 +19,7 @@ import pytest
 
 from grader.errors import SubmissionError
 from grader.manifest import exercise_of_path
-from grader.results import CATEGORIES
+from grader.results import CATEGORIES, plain_details
 
 _KEY = pytest.StashKey[dict[str, Any]]()
 
@@ -81,6 +81,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         elif isinstance(exc, AssertionError):
             record["error_kind"] = "assertion"
             record["message"] = str(exc)
+            details = plain_details(getattr(exc, "details", None))
+            if details:  # a KataFailure's plot data (a curve), plain and bounded
+                record["details"] = details
         else:
             record["error_kind"] = "grader_error"
             record["message"] = f"the test itself failed: {type(exc).__name__}: {exc}"

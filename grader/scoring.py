@@ -11,7 +11,7 @@ from typing import Any
 
 from grader import errors
 from grader.manifest import Exercise
-from grader.results import ExerciseResult, GradeReport, TestResult
+from grader.results import ExerciseResult, GradeReport, TestResult, plain_details
 
 # Failures where the learner's code ran and raised, as opposed to a wrong answer.
 _ERROR_KINDS = {errors.RAISED, errors.BAD_RETURN, errors.CRASHED, errors.TIMEOUT,
@@ -28,19 +28,21 @@ def score_tests(records: Iterable[dict[str, Any]]) -> list[TestResult]:
         ran = [c for c in cases if c["outcome"] != "skipped"]
         failed = [c for c in ran if c["outcome"] == "failed"]
         points = max(c["points"] for c in cases)
+        details: dict[str, Any] = {}
         if not ran:
             status, message = "skipped", cases[0]["message"]
         elif failed:
             first = failed[0]
             status = "error" if first["error_kind"] in _ERROR_KINDS else "failed"
             message = first["message"]
+            details = plain_details(first.get("details"))
         else:
             status, message = "passed", ""
         results.append(TestResult(
             name=name, exercise=exercise, category=cases[0]["category"],
             score=points if status == "passed" else 0.0, max_score=points, status=status,
             message=message, duration=round(sum(c["duration"] for c in cases), 3),
-            claim=any(c.get("claim", False) for c in cases),
+            claim=any(c.get("claim", False) for c in cases), details=details,
         ))
     return results
 

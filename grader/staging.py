@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.manifest import Exercise
+from grader.manifest import Exercise, load_manifest
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_LISTED = 50  # ignored names reported per submission; the rest are counted
@@ -47,6 +47,10 @@ def _why_ignored(name: str) -> str:
     return "ignored: not a file the exercise asks for"
 
 
+def _is_active(name: str) -> bool:
+    return name in _ACTIVE_NAMES or name.endswith(".pth")
+
+
 def stage_submission(submission: Path, exercises: list[Exercise]) -> Staged:
     """Copy each exercise's file from `submission` into a fresh private folder.
 
@@ -61,10 +65,13 @@ def stage_submission(submission: Path, exercises: list[Exercise]) -> Staged:
         staged.ignored.append(f"{submission}: cannot be listed ({exc.strerror})")
         return staged
     unexpected: list[str] = []
+    known = set(load_manifest()) | {"info.toml", "README.md"}
     for name in top:
         path = submission / name
         if name not in wanted:
-            if not name.startswith(".") or name.endswith(".pth"):
+            # Other katas (graded another time with --only) and the course's own files are
+            # expected; anything that would configure Python or pytest is always reported.
+            if _is_active(name) or (name not in known and not name.startswith(".")):
                 unexpected.append(f"{name}: {_why_ignored(name)}")
             continue
         try:
@@ -72,9 +79,7 @@ def stage_submission(submission: Path, exercises: list[Exercise]) -> Staged:
         except OSError:
             entries = []
         for entry in entries:
-            if entry != wanted[name] and entry != "__pycache__" and not entry.startswith("."):
-                unexpected.append(f"{name}/{entry}: {_why_ignored(entry)}")
-            elif entry.endswith(".pth"):
+            if entry != wanted[name] and _is_active(entry):
                 unexpected.append(f"{name}/{entry}: {_why_ignored(entry)}")
         problem = _copy_one(path / wanted[name], staged.folder / name / wanted[name])
         if problem:

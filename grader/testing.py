@@ -15,7 +15,15 @@ import numpy as np
 
 
 class KataFailure(AssertionError):
-    """A hidden or visible check failed; the message is written for the learner."""
+    """A hidden or visible check failed; the message is written for the learner.
+
+    `details` is optional plain data a report may draw (grader.results.plain_details keeps
+    numbers, short strings and lists of numbers): `assert_converged` puts the curve there.
+    """
+
+    def __init__(self, *args: object, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(*args)
+        self.details: dict[str, Any] = dict(details) if details else {}
 
 
 def fail(expected: str, got: str, look_at: str) -> KataFailure:
@@ -176,4 +184,8 @@ def assert_converged(
     ok = last <= threshold if below else last >= threshold
     if not ok or not np.isfinite(last):
         side = "at most" if below else "at least"
-        raise fail(f"{what} {side} {threshold:g}", f"{last:.4g} (curve: {curve(values)})", look_at)
+        failure = fail(f"{what} {side} {threshold:g}", f"{last:.4g} (curve: {curve(values)})",
+                       look_at)
+        failure.details = {"curve": values, "threshold": float(threshold),
+                           "direction": "min" if below else "max"}
+        raise failure
