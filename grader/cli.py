@@ -161,8 +161,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     manifest = load_manifest()
-    if not args.submission.is_dir():
-        print(f"kata grade: {args.submission} is not a folder", file=sys.stderr)
+    if not args.submission.is_dir() and not (
+            args.submission.is_file() and args.submission.suffix in (".zip", ".ipynb")):
+        print(f"kata grade: {args.submission} is not a folder, a .zip or a notebook",
+              file=sys.stderr)
         return 2
     if args.only:
         wanted = [name.strip() for name in args.only.split(",") if name.strip()]
