@@ -169,28 +169,22 @@ def gradebook(submissions: list[Submission], exercises: list[Exercise],
 
 
 class Tally:
+    """Counts of submission statuses and the mean score, for the bar and the lines."""
+
     def __init__(self) -> None:
-        self.counts = {PASSED: 0, FAILED: 0, ERROR: 0}
-        self.other = 0
+        self.counts: dict[str, int] = {PASSED: 0, FAILED: 0, ERROR: 0}
         self.fractions: list[float] = []
 
     def add(self, result: dict[str, Any] | None) -> None:
-        if result is None:
-            self.other += 1
-            return
-        status = result["batch"]["status"]
-        if status in self.counts:
-            self.counts[status] += 1
-        else:
-            self.other += 1
-        if result.get("max_score"):
+        status = GRADER_ERROR if result is None else str(result["batch"]["status"])
+        self.counts[status] = self.counts.get(status, 0) + 1
+        if result is not None and result.get("max_score"):
             self.fractions.append(result["score"] / result["max_score"])
 
     def __str__(self) -> str:
-        parts = [f"[green]{self.counts[PASSED]} passed[/]", f"[yellow]{self.counts[FAILED]} "
-                 f"failed[/]", f"[red]{self.counts[ERROR]} error[/]"]
-        if self.other:
-            parts.append(f"[magenta]{self.other} other[/]")
+        colours = {PASSED: "green", FAILED: "yellow", ERROR: "red"}
+        parts = [f"[{colours.get(status, 'magenta')}]{count} {status}[/]"
+                 for status, count in self.counts.items() if count or status in colours]
         if self.fractions:
             parts.append(f"mean {100 * sum(self.fractions) / len(self.fractions):.0f}%")
         return " · ".join(parts)

@@ -356,7 +356,7 @@ def _mistakes(data: ClassData, count: int) -> str:
         if not mistake.tests:
             tests = "<small>the whole exercise</small>"
         else:
-            shown = "".join(f"<small><code>{_e(t)}</code></small>"
+            shown = "".join(f"<small><code>{_e(t).replace('_', '_<wbr>')}</code></small>"
                             for t in mistake.tests[:TESTS_SHOWN])
             more = len(mistake.tests) - TESTS_SHOWN
             tests = shown + (f"<small>and {more} more tests</small>" if more > 0 else "")

@@ -113,8 +113,15 @@ def grade_one(args: argparse.Namespace) -> dict[str, Any]:
 def _write(args: argparse.Namespace, report: GradeReport, rejected: bool,
            seconds: float) -> dict[str, Any]:
     out: Path = args.out_dir
+    problems = []
     for fmt in args.format:
-        write_atomically(out / report_name(fmt), RENDERERS[fmt](report))
+        try:
+            text = RENDERERS[fmt](report)
+        except Exception as exc:  # noqa: BLE001 - one format's bug costs that file only
+            problems.append(f"{fmt}: {type(exc).__name__}: {exc}")
+            print(f"{args.student}: the {fmt} report failed: {exc}", file=sys.stderr)
+            continue
+        write_atomically(out / report_name(fmt), text)
     result = report.to_dict()
     result["batch"] = {
         "student": args.student,
@@ -124,6 +131,7 @@ def _write(args: argparse.Namespace, report: GradeReport, rejected: bool,
         "token": args.token,
         "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
+        "report_errors": problems,
     }
     write_atomically(out / RESULT_NAME, json.dumps(result, indent=2) + "\n")
     return result
