@@ -173,6 +173,10 @@ def submission(
     if key not in _transports:
         probes = HIDDEN_ROOT / exercise.id / "probes.py"
         if request.config.getoption("--transport") == "worker" and variant == "submitted":
+            # One worker at a time: each holds a TensorFlow (~800 MiB), and an exercise's
+            # tests run together, so the previous exercise's worker is done with.
+            for other in [k for k, t in _transports.items() if isinstance(t, WorkerTransport)]:
+                _transports.pop(other).close()
             _transports[key] = WorkerTransport(exercise, path, probes, exercise.time_limit)
         else:
             _transports[key] = InProcessTransport(exercise, path, probes)
