@@ -25,7 +25,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader import learn
-from grader.manifest import REPO_ROOT, Exercise, load_manifest
+from grader.manifest import (
+    REPO_ROOT,
+    Exercise,
+    UnknownExercise,
+    load_manifest,
+    select_exercises,
+)
 from grader.reports import RENDERERS
 from grader.reports.progress import GradeProgress
 from grader.results import GradeReport
@@ -166,16 +172,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"kata grade: {args.submission} is not a folder, a .zip or a notebook",
               file=sys.stderr)
         return 2
-    if args.only:
-        wanted = [name.strip() for name in args.only.split(",") if name.strip()]
-        unknown = [name for name in wanted if name not in manifest]
-        if unknown:
-            print(f"kata grade: unknown exercise(s) {', '.join(unknown)}; "
-                  f"known: {', '.join(manifest)}", file=sys.stderr)
-            return 2
-        exercises = [manifest[name] for name in wanted]
-    else:
-        exercises = list(manifest.values())
+    try:
+        exercises = select_exercises(manifest, args.only)
+    except UnknownExercise as exc:
+        print(f"kata grade: {exc}", file=sys.stderr)
+        return 2
     try:
         outputs = _report_outputs(getattr(args, "reports", None))
     except ValueError as exc:

@@ -81,3 +81,23 @@ def exercise_of_path(path: Path) -> str | None:
         if EXERCISE_ID.match(part):
             return part
     return None
+
+
+class UnknownExercise(ValueError):
+    """`--only` named ids the manifest does not have; the message lists the known ones."""
+
+
+def select_exercises(manifest: dict[str, Exercise], only: str | None) -> list[Exercise]:
+    """The exercises `--only q4,q7` names (all of them for None), in the order given.
+
+    Raises:
+        UnknownExercise: an id is not in the manifest.
+    """
+    if not only:
+        return list(manifest.values())
+    wanted = [name.strip() for name in only.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in manifest]
+    if unknown:
+        raise UnknownExercise(f"unknown exercise(s) {', '.join(unknown)}; "
+                              f"known: {', '.join(manifest)}")
+    return [manifest[name] for name in wanted]

@@ -55,7 +55,13 @@ from grader.grading.one import (
     RESULT_NAME,
     write_atomically,
 )
-from grader.manifest import REPO_ROOT, Exercise, load_manifest
+from grader.manifest import (
+    REPO_ROOT,
+    Exercise,
+    UnknownExercise,
+    load_manifest,
+    select_exercises,
+)
 from grader.reports import RENDERERS
 
 CLASS_REPORT_NAME = "class-report.html"
@@ -409,16 +415,11 @@ def cmd_grade_many(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("kata grade-many: --jobs must be at least 1", file=sys.stderr)
         return 2
-    if args.only:
-        wanted = [name.strip() for name in args.only.split(",") if name.strip()]
-        unknown = [name for name in wanted if name not in manifest]
-        if unknown:
-            print(f"kata grade-many: unknown exercise(s) {', '.join(unknown)}; "
-                  f"known: {', '.join(manifest)}", file=sys.stderr)
-            return 2
-        exercises = [manifest[name] for name in wanted]
-    else:
-        exercises = list(manifest.values())
+    try:
+        exercises = select_exercises(manifest, args.only)
+    except UnknownExercise as exc:
+        print(f"kata grade-many: {exc}", file=sys.stderr)
+        return 2
     if args.require_sandbox and sandbox.isolation_level() != sandbox.SANDBOX:
         print(f"kata grade-many: --require-sandbox: no sandbox: {sandbox.sandbox_problem()}",
               file=sys.stderr)
