@@ -42,6 +42,11 @@ MAX_SESSIONS = 4  # a first session and up to three restarts after a dead one
 MAX_RECORD_BYTES = 1024 * 1024
 
 
+def use_zygote() -> bool:
+    """Fork the session and workers from one TensorFlow import (KATA_ZYGOTE=0: spawn each)."""
+    return os.environ.get("KATA_ZYGOTE", "1") != "0"
+
+
 class SandboxRequired(RuntimeError):
     """`--require-sandbox` was asked for and no sandbox works here."""
 
@@ -145,22 +150,35 @@ def _run_session(
     key_read, key_write = os.pipe()
     limit = sum(e.time_limit for e in exercises) + SESSION_OVERHEAD
     stall = max(e.time_limit for e in exercises) + STALL_MARGIN
-    command = [
-        sys.executable, "-m", "pytest",
+    forked = use_zygote()
+    in_box = forked and isolation == sandbox.SANDBOX
+    pytest_args = [
         *[f"tests/{e.id}" for e in exercises],
         "-p", "grader.collect", f"--results-fd={write_fd}", f"--results-key-fd={key_read}",
-        f"--submission={staged}", "--transport=worker", f"--rootdir={REPO_ROOT}",
-        f"--confcutdir={REPO_ROOT}", "-q", "--no-header", "-p", "no:cacheprovider",
-        f"--timeout={int(limit)}",
+        f"--submission={sandbox.SUBMISSION_DIR if in_box else staged}", "--transport=worker",
+        f"--rootdir={REPO_ROOT}", f"--confcutdir={REPO_ROOT}", "-q", "--no-header",
+        "-p", "no:cacheprovider", f"--timeout={int(limit)}",
     ]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1",
                KATA_ISOLATION=isolation)
+    limits = None
+    if not forked:
+        command = [sys.executable, "-m", "pytest", *pytest_args]
+    else:
+        command = [sys.executable, "-m", "grader.zygote", "--", *pytest_args]
+        if in_box:
+            command = sandbox.session_command(command[1:], REPO_ROOT, staged, env)
+        # One cgroup for the whole grading: session, zygote and workers share one TensorFlow.
+        limits = sandbox.Limits(processes=sandbox.GRADING_PROCESSES,
+                                memory=sandbox.GRADING_MEMORY_BYTES)
+        command = limits.wrap(command)
     log_dir = Path(tempfile.mkdtemp(prefix="kata-grade-log-"))  # private, 0700
     log_path = log_dir / "session.log"
     with log_path.open("xb") as log:
         proc = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, pass_fds=(write_fd, key_read), start_new_session=True,
+            preexec_fn=limits.preexec if limits is not None else None,  # noqa: PLW1509
         )
     os.close(write_fd)
     os.close(key_read)
@@ -213,6 +231,11 @@ def _run_session(
             except ProcessLookupError:
                 pass
         code = proc.wait()
+        if limits is not None:
+            if limits.oom_killed():
+                warnings.append("the grading used more memory than its limit at least once; "
+                                "the process killed for it was a worker (see its exercise)")
+            limits.close()
     if failure is None and code not in (0, 1):
         failure = f"the grading session ended with exit status {code}"
     if forged:

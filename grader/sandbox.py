@@ -28,10 +28,15 @@ PROCESS = "process"
 
 KATA_DIR = "/kata"  # grader modules + probes, read-only
 WORK_DIR = "/kata-work"  # the worker's writable scratch (tmpfs)
+SUBMISSION_DIR = "/kata-submission"  # the staged submission, read-only (zygote gradings)
+SESSION_TMP = "/kata-session"  # the grading session's scratch, covered in every worker
 NOBODY = 65534
 SCRATCH_BYTES = 64 * 1024 * 1024
 MAX_PROCESSES = 256  # threads count: TensorFlow starts a few dozen
 MEMORY_BYTES = int(os.environ.get("KATA_WORKER_MEMORY_MB", "2048")) * 1024 * 1024
+# One zygote grading (session + zygote + a worker at a time); KATA_GRADING_MEMORY_MB overrides.
+GRADING_MEMORY_BYTES = int(os.environ.get("KATA_GRADING_MEMORY_MB", "3072")) * 1024 * 1024
+GRADING_PROCESSES = 1024
 ADDRESS_SPACE_BYTES = 8 * 1024 * 1024 * 1024  # fallback cap where no cgroup is available
 
 # The grader modules a worker imports; nothing else of the repository is copied.
@@ -121,6 +126,33 @@ def sandbox_command(
     for key, value in env.items():
         args += ["--setenv", key, value]
     return [*args, "--", sys.executable, "-I", *python_args]
+
+
+def session_command(
+    python_args: list[str], repo: Path, staged: Path, env: dict[str, str],
+    scratch_bytes: int = 512 * 1024 * 1024,
+) -> list[str]:
+    """The bwrap command line for a whole zygote grading: session and workers in one box.
+
+    The box holds the checkout read-only without `solutions/` and `.git` (history holds the
+    solutions too), the staged submission at `SUBMISSION_DIR`, and scratch folders. Each
+    worker forked inside covers the hidden tests and the session's scratch again for itself
+    (grader/confine.py).
+    """
+    bwrap = bwrap_path()
+    assert bwrap is not None
+    args = [bwrap, *_namespace_args(),
+            "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", WORK_DIR,
+            "--perms", "0700", "--size", str(scratch_bytes), "--tmpfs", SESSION_TMP,
+            *_system_binds(), "--ro-bind", str(repo), str(repo)]
+    for secret in ("solutions", ".git"):
+        if (repo / secret).exists():
+            args += ["--tmpfs", str(repo / secret)]
+    args += ["--ro-bind", str(staged), SUBMISSION_DIR, "--chdir", str(repo), "--clearenv"]
+    for key, value in {**env, "HOME": SESSION_TMP, "TMPDIR": SESSION_TMP}.items():
+        args += ["--setenv", key, value]
+    return [*args, "--", sys.executable, *python_args]
 
 
 class Limits:

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-from grader import sandbox, wire
+from grader import sandbox, wire, zygote
 from grader.errors import CRASHED, TIMEOUT, SubmissionError, with_hint
 from grader.loading import LearnerModule, load_learner_module
 from grader.manifest import REPO_ROOT, Exercise
@@ -228,6 +228,7 @@ class WorkerTransport:
         self.isolation = wanted if wanted in (sandbox.SANDBOX, sandbox.PROCESS) else "sandbox"
         self._spent = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._forked: int | None = None  # a worker the zygote forked: its pid there
         self._req_w = self._resp_r = -1
         self._workdir: Path | None = None
         self._output: _OutputTail | None = None
@@ -255,6 +256,10 @@ class WorkerTransport:
         return env
 
     def _start(self) -> None:
+        client = zygote.connect()
+        if client is not None:
+            self._start_forked(client)
+            return
         # A private folder (0700) per worker: the kata folder it may read, its scratch.
         workdir = Path(tempfile.mkdtemp(prefix=f"kata-{self.exercise.id}-"))
         self._workdir = workdir
@@ -309,6 +314,55 @@ class WorkerTransport:
                 os.close(fd)
         self._output = _OutputTail(out_r)
         self._req_w, self._resp_r = req_w, resp_r
+        self._handshake(config_paths)
+
+    def _start_forked(self, client: zygote.ZygoteClient) -> None:
+        """A worker forked by this session's zygote: TensorFlow is already imported there."""
+        in_sandbox = self.isolation == sandbox.SANDBOX
+        if in_sandbox:
+            # The session runs in the sandbox too; the worker covers what only it may see.
+            module_path = str(self.module_path)
+            scratch = sandbox.WORK_DIR
+            hide = [str(REPO_ROOT / "tests"), sandbox.SESSION_TMP]
+            drop = False
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix=f"kata-{self.exercise.id}-"))
+            self._workdir = workdir
+            copy = workdir / self.exercise.id / self.exercise.file
+            copy.parent.mkdir()
+            if self.module_path.is_file():
+                shutil.copy2(self.module_path, copy)
+            module_path, scratch = str(copy), str(workdir / "scratch")
+            hide = [str(REPO_ROOT / name) for name in ("tests", "solutions", ".git")]
+            drop = can_drop_privileges()
+            if drop:
+                for path in [workdir, *workdir.rglob("*")]:
+                    os.chown(path, NOBODY, NOBODY)
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        out_r, out_w = os.pipe()
+        spec = {
+            "probes": str(self.probes_path), "hide": hide, "scratch": scratch,
+            "scratch_bytes": sandbox.SCRATCH_BYTES, "drop_privileges": drop,
+            "require_namespaces": in_sandbox,
+            "env": self._environment(f"{scratch}/home", scratch),
+        }
+        try:
+            self._forked = client.spawn(spec, req_r, resp_w, out_w)
+        except (OSError, ConnectionError) as exc:
+            for fd in (req_w, resp_r, out_r):
+                os.close(fd)
+            raise SubmissionError(CRASHED, f"the grader could not start a worker: {exc}") from None
+        finally:
+            for fd in (req_r, resp_w, out_w):
+                os.close(fd)
+        self._output = _OutputTail(out_r)
+        self._req_w, self._resp_r = req_w, resp_r
+        self._handshake({"module_path": module_path,
+                         "protected": [str(REPO_ROOT / "tests"), str(REPO_ROOT / "solutions")],
+                         "writable": [scratch, "/tmp"] if in_sandbox else [scratch]})
+
+    def _handshake(self, config_paths: dict[str, Any]) -> None:
         config = {
             "exercise": {k: list(v) if isinstance(v, tuple) else v
                          for k, v in asdict(self.exercise).items()},
@@ -321,6 +375,14 @@ class WorkerTransport:
         self._exchange({"op": "load"}, self._call_timeout(None))
 
     def close(self) -> None:
+        if self._forked is not None:
+            client = zygote.connect()
+            if client is not None:
+                try:
+                    client.stop(self._forked)
+                except (OSError, ConnectionError):
+                    pass
+            self._forked = None
         if self._proc is not None:
             try:
                 os.killpg(self._proc.pid, signal.SIGKILL)
@@ -424,6 +486,13 @@ class WorkerTransport:
 
     def _crashed(self) -> SubmissionError:
         code = None
+        client = zygote.connect()
+        if self._forked is not None and client is not None:
+            try:
+                status = client.status(self._forked, 2.0)
+            except (OSError, ConnectionError):
+                status = None
+            code = None if status is None else os.waitstatus_to_exitcode(status)
         if self._proc is not None:
             try:
                 code = self._proc.wait(timeout=2)
@@ -433,6 +502,9 @@ class WorkerTransport:
         tail = self.output_tail()
         if self._limits is not None and self._limits.oom_killed():
             reason = f"killed for using more than {sandbox.MEMORY_BYTES // 2**20} MiB of memory"
+        elif code == -signal.SIGKILL and self._forked is not None:
+            reason = ("killed (SIGKILL), most often for using more memory than the grader "
+                      "allows")
         elif code is not None and code >= 0:
             reason = f"exit status {code}"
         else:

@@ -20,23 +20,37 @@ from types import CodeType, ModuleType
 _KATA = Path(__file__).resolve().parent.parent  # the folder with grader/ and probes.py
 
 
-def _import_grader():  # noqa: ANN202 - returns modules
+def _import_grader() -> None:
     sys.path.insert(0, str(_KATA))
-    from grader import errors, guard, loading, manifest, probing, quiet, wire
+    from grader import quiet
 
     quiet.import_tensorflow_quietly()
-    return errors, guard, loading, manifest, probing, wire
 
 
-def _fresh_probes(code: CodeType) -> ModuleType:
+def _fresh_probes(code: CodeType, name: str) -> ModuleType:
     module = ModuleType("kata_probes")
-    module.__file__ = str(_KATA / "probes.py")
+    module.__file__ = name
     exec(code, module.__dict__)  # noqa: S102 - our own probes, compiled before learner code
     return module
 
 
 def main(req_fd: int, resp_fd: int) -> int:
-    errors, guard, loading, manifest, probing, wire = _import_grader()
+    """Entry point of a worker started as its own process (no zygote)."""
+    _import_grader()
+    probes_path = _KATA / "probes.py"
+    return serve(req_fd, resp_fd, str(probes_path), probes_path.read_text(encoding="utf-8"))
+
+
+def serve(req_fd: int, resp_fd: int, probes_name: str, probes_source: str) -> int:
+    """Read the config, install the guard, then answer probe calls until the pipe closes.
+
+    Args:
+        probes_name: the file name the probes' code reports (tracebacks, `__file__`).
+        probes_source: the exercise's probes, read by trusted code before this process
+            runs anything of the learner's.
+    """
+    from grader import errors, guard, loading, manifest, probing, wire
+
     config = wire.read_frame(req_fd)
     fields = dict(config["exercise"])
     fields.update(names=tuple(fields["names"]), hints=tuple(fields["hints"]))
@@ -44,14 +58,13 @@ def main(req_fd: int, resp_fd: int) -> int:
 
     import keras  # noqa: F401 - imported before the guard, as the learner's code expects
 
-    probes_path = _KATA / "probes.py"
-    probes_code = compile(probes_path.read_text(encoding="utf-8"), str(probes_path), "exec")
-    _fresh_probes(probes_code)  # imports what the probes need while nothing is refused yet
+    probes_code = compile(probes_source, probes_name, "exec")
+    _fresh_probes(probes_code, probes_name)  # imports what probes need while nothing is refused
 
     module_path = Path(config["module_path"])
     guard.install(
         protected=tuple(config["protected"]), writable=tuple(config["writable"]),
-        learner_file=str(module_path), allowed=(str(probes_path),),
+        learner_file=str(module_path), allowed=(probes_name,),
     )
     wire.write_frame(resp_fd, {"ready": True})
 
@@ -73,7 +86,7 @@ def main(req_fd: int, resp_fd: int) -> int:
                 reply: dict[str, object] = {"ok": None}
             else:
                 name = str(request["probe"])
-                probes = _fresh_probes(probes_code)
+                probes = _fresh_probes(probes_code, probes_name)
                 probe = getattr(probes, name, None)
                 if probe is None or name.startswith("_"):
                     raise errors.SubmissionError(errors.CRASHED, f"no probe {name!r}")
