@@ -60,6 +60,33 @@ def save_to_bytes(model: Any) -> Any:
             return np.frombuffer(handle.read(), dtype=np.uint8).copy()
 
 
+def every_epoch(record: Callable[[], Any], epochs: int) -> Any:
+    """A Keras callback for `fit(..., callbacks=[...])` that calls `record()` at the end of
+    each epoch but the last and keeps what it returns in `.outputs`, for a curve in the
+    feedback (the probe computes the last epoch's outputs itself, as the verdict needs them).
+
+    `record` should only read the model (e.g. call it with training=False on held-out inputs),
+    so training goes exactly as without the callback. A curve is for teaching: if `record`
+    raises, `.outputs` becomes None and fit goes on, so the verdict is what it would have been.
+    """
+    import keras
+
+    class EveryEpoch(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.outputs: list[Any] | None = []
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            if self.outputs is None or epoch + 1 >= epochs:
+                return
+            try:
+                self.outputs.append(record())
+            except Exception:  # noqa: BLE001 - the curve is lost, never the verdict
+                self.outputs = None
+
+    return EveryEpoch()
+
+
 def device_name(device: str) -> str:
     if device not in ("cpu", "gpu"):
         raise ValueError(f"device must be 'cpu' or 'gpu', not {device!r}")

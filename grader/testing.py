@@ -8,6 +8,7 @@ and what to look at next.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -18,7 +19,8 @@ class KataFailure(AssertionError):
     """A hidden or visible check failed; the message is written for the learner.
 
     `details` is optional plain data a report may draw (grader.results.plain_details keeps
-    numbers, short strings and lists of numbers): `assert_converged` puts the curve there.
+    numbers, short strings and lists of numbers): `assert_converged` and `curve_details` put
+    a curve there.
     """
 
     def __init__(self, *args: object, details: Mapping[str, Any] | None = None) -> None:
@@ -26,8 +28,11 @@ class KataFailure(AssertionError):
         self.details: dict[str, Any] = dict(details) if details else {}
 
 
-def fail(expected: str, got: str, look_at: str) -> KataFailure:
-    return KataFailure(f"Expected {expected}.\nGot {got}.\nLook at: {look_at}")
+def fail(
+    expected: str, got: str, look_at: str, *, details: Mapping[str, Any] | None = None
+) -> KataFailure:
+    return KataFailure(f"Expected {expected}.\nGot {got}.\nLook at: {look_at}",
+                       details=details)
 
 
 def summarise(value: Any, limit: int = 6) -> str:
@@ -173,10 +178,111 @@ def curve(values: Iterable[float]) -> str:
     return " -> ".join(f"{v:.3g}" for v in values)
 
 
+# A curve for a plot is short: one point per epoch (or per step count), never more than this.
+MAX_CURVE_POINTS = 200
+
+
+def plain_curve(values: Any, *, max_points: int = MAX_CURVE_POINTS) -> list[float] | None:
+    """`values` as a list of floats to plot, or None where it is not a curve.
+
+    A curve is a flat list, tuple or 1-D numeric array of 1..max_points real numbers (bools
+    are not numbers here); non-finite values become NaN, a gap in the plot. Curves come from
+    the worker, directly or through per-epoch outputs, and may be anything: whatever is odd
+    about one costs the plot only, never the verdict, so this never raises.
+    """
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1 or values.dtype.kind not in "iuf":
+            return None
+        values = values.tolist()
+    if not isinstance(values, list | tuple) or not 0 < len(values) <= max_points:
+        return None
+    points = []
+    for value in values:
+        if isinstance(value, bool | np.bool_) or not isinstance(
+                value, int | float | np.integer | np.floating):
+            return None
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):
+            return None
+        points.append(number if math.isfinite(number) else math.nan)
+    return points
+
+
+def curve_of(
+    outputs: Any, metric: Callable[[Any], float], *, final: float | None = None
+) -> list[float] | None:
+    """`metric(output)` for each per-epoch output a probe returned, then `final` (the value
+    the verdict used, computed from the probe's last output) where given: a curve to teach.
+
+    The outputs are the worker's and may be anything: a metric that raises on one gives NaN
+    there (a gap in the plot), and outputs that are not a list of fewer than
+    MAX_CURVE_POINTS give None (no plot). Never raises, so the curve cannot change a verdict.
+    """
+    if not isinstance(outputs, list | tuple) or len(outputs) >= MAX_CURVE_POINTS:
+        return None
+    values = []
+    for output in outputs:
+        try:
+            value = float(metric(output))
+        except Exception:  # noqa: BLE001 - an odd output costs its point only
+            value = math.nan
+        values.append(value if math.isfinite(value) else math.nan)
+    if final is not None:
+        values.append(float(final))
+    return values
+
+
+def curve_details(
+    history: Any, threshold: float, *, below: bool = True, final: float | None = None,
+    steps: Any = None, log: bool = False,
+) -> dict[str, Any]:
+    """Plot data for a failed convergence test (`KataFailure.details`; the HTML report draws it).
+
+    `history` is the curve (checked with `plain_curve`; the learner's own per-epoch numbers
+    are welcome: the plot teaches, the verdict does not read it). `final` is the value the
+    verdict used, where the test computed it apart from the curve; `steps` the x position of
+    each point where they are not epochs 1, 2, ...; `log` asks for a logarithmic value axis.
+    Returns {} (no plot) when the curve or its steps are not plain data.
+    """
+    values = plain_curve(history)
+    if values is None or not any(math.isfinite(v) for v in values):
+        return {}
+    details: dict[str, Any] = {"curve": values, "threshold": float(threshold),
+                               "direction": "min" if below else "max"}
+    if final is not None:
+        details["final"] = float(final)
+    if steps is not None:
+        positions = plain_curve(steps)
+        if positions is None or len(positions) != len(values):
+            return {}
+        details["steps"] = positions
+    if log:
+        details["scale"] = "log"
+    return details
+
+
 def assert_converged(
-    history: Iterable[float], threshold: float, what: str, look_at: str, *, below: bool = True
+    history: Iterable[float], threshold: float, what: str, look_at: str, *, below: bool = True,
+    final: float | None = None,
 ) -> None:
-    """The last value of `history` must pass `threshold`; the curve is kept in the message."""
+    """The last value of `history` must pass `threshold`; the curve is kept in the message
+    and in the failure's `details` for the report's plot.
+
+    With `final`, the verdict is `final` instead (a value the test computed and can check)
+    and `history` is shown for teaching only: the learner's own per-epoch numbers, which may
+    be anything a worker sent; one that is not a plain curve leaves the failure without plot.
+    """
+    if final is not None:
+        last = float(final)
+        shown = plain_curve(history)
+        ok = last <= threshold if below else last >= threshold
+        if not ok or not np.isfinite(last):
+            side = "at most" if below else "at least"
+            got = f"{last:.4g}" + (f" (curve: {curve(shown)})" if shown else "")
+            raise fail(f"{what} {side} {threshold:g}", got, look_at,
+                       details=curve_details(shown, threshold, below=below, final=last))
+        return
     values = [float(v) for v in history]
     if not values:
         raise fail(f"a {what} curve", "no values", look_at)

@@ -13,4 +13,4 @@ _TESTS = []
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
     if not _TESTS:
         _TESTS.append(hidden("q13", "test_transfer"))
-    return _TESTS[0].run_convergence(transport, seed)
+    return _TESTS[0].run_convergence(transport, seed)[0]

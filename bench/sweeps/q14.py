@@ -9,4 +9,4 @@ from _hidden import hidden  # noqa: E402
 
 
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
-    return hidden("q14", "test_imbalance").recall_gain(transport, seed)
+    return hidden("q14", "test_imbalance").recall_gain(transport, seed)[0]

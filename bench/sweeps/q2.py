@@ -10,7 +10,7 @@ from _hidden import hidden  # noqa: E402
 
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
     tests = hidden("q2", "test_lstm")
-    lstm = tests.run_convergence(transport, seed, False)
-    both = tests.run_convergence(transport, seed, True)
+    lstm = tests.run_convergence(transport, seed, False)[0]
+    both = tests.run_convergence(transport, seed, True)[0]
     print(f"  seed {seed}: LSTM {lstm:.4f}, Bidirectional {both:.4f}", flush=True)
     return min(lstm, both)

@@ -9,4 +9,4 @@ from _hidden import hidden  # noqa: E402
 
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
     tests = hidden("q3", "test_multi_input")
-    return float(tests.run_convergence(transport, seed))
+    return float(tests.run_convergence(transport, seed)[0])

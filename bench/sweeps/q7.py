@@ -9,4 +9,4 @@ from _hidden import hidden  # noqa: E402
 
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
     tests = hidden("q7", "test_siamese")
-    return float(tests.run_separation(transport, seed))
+    return float(tests.run_separation(transport, seed)[0])

@@ -9,4 +9,4 @@ from _hidden import hidden  # noqa: E402
 
 def sweep(transport, seed: int) -> float:  # type: ignore[no-untyped-def]
     tests = hidden("q9", "test_attention")
-    return float(tests.run_presence(transport, seed))
+    return float(tests.run_presence(transport, seed)[0])

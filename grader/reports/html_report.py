@@ -118,8 +118,30 @@ def _bar(score: float, max_score: float, small: bool = False) -> str:
             f'aria-label="{share:.0%}"><span style="width:{share * 100:.1f}%"></span></div>')
 
 
-def curve_png(curve: list[Any], threshold: float, direction: str, title: str) -> str | None:
-    """A PNG data URI of `curve` against `threshold`, or None where it cannot be drawn."""
+def _short(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a parenthesis or a space where it is longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 3]
+    at = cut.rfind(" (")
+    at = at if at >= limit // 2 else cut.rfind(" ")
+    return (cut[:at] if at >= limit // 2 else cut).rstrip(" ,;:") + "..."
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def curve_png(
+    curve: list[Any], threshold: float, direction: str, title: str, *,
+    final: float | None = None, steps: list[Any] | None = None, log: bool = False,
+) -> str | None:
+    """A PNG data URI of `curve` against `threshold`, or None where it cannot be drawn.
+
+    `final` marks the value the verdict used (else the curve's last value is marked);
+    `steps` are the points' x positions in steps (else epochs 1, 2, ...); `log` draws the
+    values on a logarithmic axis (where they and the threshold are positive).
+    """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -128,14 +150,26 @@ def curve_png(curve: list[Any], threshold: float, direction: str, title: str) ->
     values = [float(v) if isinstance(v, int | float) else math.nan for v in curve]
     if not values:
         return None
-    epochs = list(range(1, len(values) + 1))
+    if steps is not None and len(steps) == len(values) and all(
+            _number(x) is not None for x in steps):
+        xs, xlabel = [float(x) for x in steps], "steps"
+    else:
+        xs, xlabel = [float(i) for i in range(1, len(values) + 1)], "epoch"
+    finite = [v for v in values if math.isfinite(v)] + [threshold]
+    if final is not None:
+        finite.append(final)
+    log = log and threshold > 0 and all(v > 0 for v in finite)
     figure = Figure(figsize=(6.4, 3.0), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    finite = [v for v in values if math.isfinite(v)] + [threshold]
     low, high = min(finite), max(finite)
-    pad = (high - low) * 0.12 or abs(high) * 0.1 or 0.1
-    bottom, top = low - pad, high + pad
+    if log:
+        axes.set_yscale("log")
+        ratio = (high / low) ** 0.12 if high > low else 2.0
+        bottom, top = low / ratio, high * ratio
+    else:
+        pad = (high - low) * 0.12 or abs(high) * 0.1 or 0.1
+        bottom, top = low - pad, high + pad
     if direction == "min":
         axes.axhspan(bottom, threshold, color="#1a7f37", alpha=0.08, lw=0)
     else:
@@ -143,16 +177,19 @@ def curve_png(curve: list[Any], threshold: float, direction: str, title: str) ->
     side = "at most" if direction == "min" else "at least"
     axes.axhline(threshold, color="#1a7f37", ls="--", lw=1.4,
                  label=f"threshold: {side} {threshold:g}")
-    axes.plot(epochs, values, color="#0550ae", marker="o", ms=4, lw=1.8, label="your curve")
-    last = values[-1]
-    if math.isfinite(last):
-        axes.plot([epochs[-1]], [last], marker="o", ms=8, color="#cf222e", ls="none",
-                  label=f"last value: {last:.4g}")
+    axes.plot(xs, values, color="#0550ae", marker="o", ms=4, lw=1.8, label="your curve")
+    marked = final if final is not None else values[-1]
+    if math.isfinite(marked):
+        word = "graded value" if final is not None else "last value"
+        axes.plot([xs[-1]], [marked], marker="o", ms=8, color="#cf222e", ls="none",
+                  label=f"{word}: {marked:.4g}")
     axes.set_ylim(bottom, top)
-    axes.set_xlabel("epoch")
-    axes.set_title(title if len(title) <= 80 else title[:77] + "...", fontsize=10, loc="left")
-    if len(epochs) <= 20:
-        axes.set_xticks(epochs)
+    axes.set_xlabel(xlabel)
+    axes.set_title(_short(title, 80), fontsize=10, loc="left")
+    if len(xs) <= 20:
+        axes.set_xticks(xs)
+        if xlabel == "steps":
+            axes.set_xticklabels([f"{x:g}" for x in xs], fontsize=8)
     axes.grid(alpha=0.25)
     axes.legend(fontsize=8, loc="best", framealpha=0.9)
     for spine in ("top", "right"):
@@ -169,13 +206,24 @@ def _curve_figure(test: TestResult, title: str) -> str:
     if not isinstance(curve, list) or not isinstance(threshold, int | float):
         return ""
     direction = "max" if details.get("direction") == "max" else "min"
+    final = _number(details.get("final"))
+    steps = details.get("steps") if isinstance(details.get("steps"), list) else None
     try:
-        uri = curve_png(curve, float(threshold), direction, title)
+        uri = curve_png(curve, float(threshold), direction, title, final=final, steps=steps,
+                        log=details.get("scale") == "log")
     except Exception:  # noqa: BLE001 - a plot that cannot be drawn costs the plot only
         uri = None
     side = "at most" if direction == "min" else "at least"
-    caption = (f"Your curve over {len(curve)} epochs; the test needs its last value {side} "
-               f"{float(threshold):g} (the green band).")
+    first, last = (_number(steps[0]), _number(steps[-1])) if steps else (None, None)
+    if first is not None and last is not None:
+        caption = (f"Your curve at {len(curve)} step counts, from {first:g} to {last:g} steps; "
+                   f"the test needs the value after {last:g} steps {side} "
+                   f"{float(threshold):g} (the green band).")
+    else:
+        caption = (f"Your curve over {len(curve)} epochs; the test needs its last value "
+                   f"{side} {float(threshold):g} (the green band).")
+    if final is not None:
+        caption += " The red dot is the value the grader computed and graded."
     if uri is None:
         return f'<p class="lead">{_e(caption)} (The plot could not be drawn here.)</p>'
     return (f'<figure><img src="{uri}" alt="{_e(caption)}" width="704" height="330">'

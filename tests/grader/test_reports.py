@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 
 from grader import results as model
@@ -29,8 +30,17 @@ from grader.manifest import REPO_ROOT, load_manifest
 from grader.redaction import HIDDEN, MAX_MESSAGE, secret_lines
 from grader.reports import RENDERERS, classroom, exercism, gradescope
 from grader.reports.common import expected_got
+from grader.reports.html_report import curve_png
 from grader.reports.progress import GradeProgress
-from grader.testing import KataFailure, assert_converged
+from grader.testing import (
+    MAX_CURVE_POINTS,
+    KataFailure,
+    assert_converged,
+    curve_details,
+    curve_of,
+    fail,
+    plain_curve,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIXES = {"table": "txt", "json": "json", "gradescope": "json", "exercism": "json",
@@ -401,6 +411,57 @@ def test_assert_converged_carries_the_curve_to_the_report():
     assert plain["curve"] == [None] * model.MAX_DETAIL_LIST and "note" not in plain
     assert set(plain) == {"curve", "threshold", "direction", "n"} and plain["n"] is None
     assert "details" not in model.TestResult("t", "q4", "shape", 0, 1, "failed").to_dict()
+
+
+HOSTILE_CURVES = [
+    None, "0.5", [0.5, "0.4"], [[0.5], [0.4]], [0.5, True], {"loss": [0.5]},
+    np.zeros((2, 2)), np.array([True, False]), [0.1] * (MAX_CURVE_POINTS + 1), [10**400, 0.5],
+    [], [float("nan")] * 3,
+]
+
+
+def test_a_verified_final_value_carries_the_curve_threshold_and_direction():
+    # The verdict reads `final` (computed by the test); the curve is the learner's own history.
+    with pytest.raises(KataFailure) as caught:
+        assert_converged(np.array([0.9, 0.7, 0.6]), 0.85, "held-out accuracy", "look here",
+                         below=False, final=0.5)
+    assert caught.value.details == {"curve": [0.9, 0.7, 0.6], "threshold": 0.85,
+                                    "direction": "max", "final": 0.5}
+    assert "Got 0.5 (curve: 0.9 -> 0.7 -> 0.6)" in str(caught.value)
+    assert_converged([0.1, 0.2], 0.85, "held-out accuracy", "look", below=False, final=0.9)
+    # Plot data from a probe's per-epoch outputs and a test's own message (steps, log axis).
+    curve = curve_of([[1.0, 3.0], "junk", [np.nan]], np.mean, final=0.001)
+    assert curve is not None and curve[0] == 2.0 and np.isnan(curve[1:3]).all()
+    failure = fail("an error below 1e-3", "0.5", "look",
+                   details=curve_details(curve, 1e-3, final=0.001, steps=[10, 20, 30, 40],
+                                         log=True))
+    assert failure.details["steps"] == [10.0, 20.0, 30.0, 40.0]
+    plain = model.plain_details(failure.details)
+    assert set(plain) == {"curve", "threshold", "direction", "final", "steps", "scale"}
+    assert plain["curve"] == [2.0, None, None, 0.001] and plain["scale"] == "log"
+    uri = curve_png(plain["curve"], 1e-3, "min", "t", final=0.001, steps=plain["steps"],
+                    log=True)
+    assert uri is not None and base64.b64decode(uri.split(",", 1)[1]).startswith(b"\x89PNG")
+    page = RENDERERS["html"](model.GradeReport("s", tests=[model.TestResult(
+        "test_fit", "q21", "convergence", 0.0, 3.0, "failed", "boom", details=plain)],
+        exercises={"q21": model.ExerciseResult("q21", "GradientTape", 0.0, 3.0, "failed")}))
+    assert "from 10 to 40 steps" in page and "value the grader computed" in page
+    assert len(re.findall(r'src="data:image/png;base64,', page)) == 1
+
+
+@pytest.mark.parametrize("junk", HOSTILE_CURVES, ids=range(len(HOSTILE_CURVES)))
+def test_a_curve_a_worker_sent_costs_the_plot_only_never_the_verdict(junk):
+    plain = plain_curve(junk)
+    assert plain is None or all(np.isnan(plain))
+    assert curve_details(junk, 0.85, below=False, final=0.5) == {}
+    if junk is not None:  # steps=None: the points are epochs
+        assert curve_details([0.5, 0.6], 0.85, final=0.5, steps=junk) == {}
+    with pytest.raises(KataFailure) as caught:  # failing stays failing, with no plot
+        assert_converged(junk, 0.85, "held-out accuracy", "look", below=False, final=0.5)
+    assert caught.value.details == {}
+    assert_converged(junk, 0.85, "held-out accuracy", "look", below=False, final=0.9)
+    per_epoch = curve_of(junk, lambda p: float(np.mean(np.argmax(p, axis=-1) == 1)), final=0.5)
+    assert per_epoch is None or per_epoch[-1] == 0.5
 
 
 # --- No hidden line in any format: through the runner's own redaction path --------------

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, assert_finite, assert_shape, curve, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve,
+    curve_details,
+    fail,
+)
 
 CASES = [  # (input_shape, num_classes): digits, MNIST-sized grey and colour images
     ((8, 8, 1), 10),
@@ -142,4 +149,6 @@ def test_reaches_90_percent_on_held_out_digits_in_8_epochs(submission, digits):
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} after {EPOCHS} epochs "
                    "(batch 16, your compile)", f"{accuracies[-1]:.3f} (curve: {curve(accuracies)})",
                    "softmax output with sparse categorical cross-entropy and Adam; padding='same' "
-                   "so small images keep their features; Dropout only before the classifier")
+                   "so small images keep their features; Dropout only before the classifier",
+                   details=curve_details(accuracies, MIN_ACCURACY, below=False,
+                                         final=accuracies[-1]))

@@ -17,6 +17,7 @@ import tensorflow as tf
 from keras import ops
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 class ConstantGenerator(keras.layers.Layer):
@@ -109,7 +110,8 @@ def train_gan(
     sub: Any, *, real: np.ndarray, latent_dim: int, epochs: int, batch_size: int,
     learning_rate: float, z_eval: np.ndarray, init_seed: int,
 ) -> dict[str, Any]:
-    """Fit the learner's GAN on batches of real samples; return samples for the test's noise."""
+    """Fit the learner's GAN on batches of real samples; return samples for the test's noise,
+    after training and after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     data_dim = real.shape[1]
     generator = sub.build_generator(latent_dim, data_dim)
@@ -119,9 +121,13 @@ def train_gan(
                 loss_fn=keras.losses.BinaryCrossentropy())
     dataset = (tf.data.Dataset.from_tensor_slices(real)
                .shuffle(len(real), seed=init_seed).batch(batch_size, drop_remainder=True))
-    history = gan.fit(dataset, epochs=epochs, shuffle=False, verbose=0).history
+    epoch_ends = every_epoch(
+        lambda: np.asarray(generator(z_eval, training=False), np.float32), epochs)
+    history = gan.fit(dataset, epochs=epochs, shuffle=False, verbose=0,
+                      callbacks=[epoch_ends]).history
     return {
         "samples": _array(generator(z_eval, training=False), "the trained generator"),
         "d_loss": [float(v) for v in history.get("d_loss", [])],
         "g_loss": [float(v) for v in history.get("g_loss", [])],
+        "per_epoch": epoch_ends.outputs,
     }

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, assert_finite, assert_shape, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve_details,
+    curve_of,
+    fail,
+)
 
 LATENT = 3
 REAL = (np.random.default_rng(0).normal(size=(8, 2)) * 0.3 + [1.0, -0.5]).astype("float32")
@@ -190,7 +197,8 @@ TARGET_MEAN, TARGET_STD = -3.0, 0.5
 
 
 def run_gan(submission, seed: int) -> dict[str, object]:
-    """Train on a 1-D Gaussian; return the distance of the generated mean from the target."""
+    """Train on a 1-D Gaussian; return the distance of the generated mean from the target,
+    and that distance after each epoch (the last one is the verdict's), for the feedback."""
     rng = np.random.default_rng(seed)
     real = (TARGET_MEAN + TARGET_STD * rng.normal(size=(2048, 1))).astype("float32")
     z_eval = rng.normal(size=(1000, 4)).astype("float32")
@@ -199,8 +207,14 @@ def run_gan(submission, seed: int) -> dict[str, object]:
                           timeout=150)
     samples = assert_finite(got["samples"], "the generated samples",
                             "the generator's output layer")
-    return {"distance": float(abs(samples.mean() - TARGET_MEAN)), "d_loss": got["d_loss"],
-            "g_loss": got["g_loss"]}
+    distance = float(abs(samples.mean() - TARGET_MEAN))
+
+    def distance_of(samples: np.ndarray) -> float:
+        return float(abs(np.asarray(samples, np.float64).reshape(len(z_eval)).mean()
+                         - TARGET_MEAN))
+
+    return {"distance": distance, "d_loss": got["d_loss"], "g_loss": got["g_loss"],
+            "curve": curve_of(got["per_epoch"], distance_of, final=distance)}
 
 
 # Sweep of the reference (bench/sweep.py q10, seeds 0-19): distance max 0.072, mean 0.030
@@ -219,4 +233,5 @@ def test_generated_mean_moves_to_the_target_mean(submission):
                    f"{got['distance']:.3f} away (d_loss per epoch {np.round(got['d_loss'], 3)}, "
                    f"g_loss {np.round(got['g_loss'], 3)})",
                    "an unbounded generator output; each step trains the discriminator on "
-                   "real (1) and generated (0) samples, then the generator towards 'real'")
+                   "real (1) and generated (0) samples, then the generator towards 'real'",
+                   details=curve_details(got["curve"], MAX_DISTANCE, final=got["distance"]))

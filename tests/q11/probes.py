@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
-from grader.probing import save_and_reload, save_to_bytes
+from grader.probing import every_epoch, save_and_reload, save_to_bytes
 
 
 def _build(sub: Any, input_dim: int, num_classes: int, l2: float, dropout: float) -> Any:
@@ -144,9 +144,13 @@ def early_stop_run(
 def converge(
     sub: Any, *, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, num_classes: int,
     epochs: int, batch_size: int, init_seed: int,
-) -> np.ndarray:
-    """Train the model as returned (its own compile); predict unlabelled held-out data."""
+) -> dict[str, Any]:
+    """Train the model as returned (its own compile); predict unlabelled held-out data after
+    training and after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     model = sub.build_regularized_mlp(x.shape[1], num_classes)  # the default l2 and dropout
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-    return _array(model.predict(x_test, verbose=0), "model.predict")
+    epoch_ends = every_epoch(
+        lambda: np.asarray(model(x_test, training=False), np.float32), epochs)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[epoch_ends])
+    return {"probabilities": _array(model.predict(x_test, verbose=0), "model.predict"),
+            "per_epoch": epoch_ends.outputs}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader.keras_archive import read_keras_archive
-from grader.testing import assert_close, assert_shape, fail
+from grader.testing import assert_close, assert_shape, curve, curve_details, curve_of, fail
 
 # (input_dim, num_classes, l2, dropout): the catalogue's defaults and an odd small one.
 CONFIGS = [(64, 10, 0.01, 0.5), (5, 3, 0.003, 0.25)]
@@ -358,8 +358,9 @@ def test_early_stopping_stops_after_patience_and_restores_best_weights(submissio
 
 
 # -- convergence -----------------------------------------------------------------------------
-def run_convergence(submission, seed: int, digits=None) -> float:
-    """Held-out accuracy on digits after 15 epochs; the labels never leave this process."""
+def run_convergence(submission, seed: int, digits=None) -> tuple[float, list[float] | None]:
+    """Held-out accuracy on digits after 15 epochs; the labels never leave this process. With
+    it, the accuracy after each epoch (the last one is the verdict's), for the feedback."""
     if digits is None:
         from sklearn.datasets import load_digits
 
@@ -369,10 +370,16 @@ def run_convergence(submission, seed: int, digits=None) -> float:
     x = np.asarray(images, "float32").reshape(len(images), -1)
     order = np.random.default_rng(seed).permutation(len(x))
     train, held = order[:1437], order[1437:]
-    probs = submission.call("converge", x=x[train], y=labels[train], x_test=x[held],
-                            num_classes=10, epochs=15, batch_size=32, init_seed=seed,
-                            timeout=150)
-    return float(np.mean(np.argmax(probs, axis=-1) == labels[held]))
+    got = submission.call("converge", x=x[train], y=labels[train], x_test=x[held],
+                          num_classes=10, epochs=15, batch_size=32, init_seed=seed,
+                          timeout=150)
+    final = float(np.mean(np.argmax(got["probabilities"], axis=-1) == labels[held]))
+
+    def accuracy(probabilities: np.ndarray) -> float:
+        p = np.asarray(probabilities, np.float64).reshape(len(held), 10)
+        return float(np.mean(np.argmax(p, axis=-1) == labels[held]))
+
+    return final, curve_of(got["per_epoch"], accuracy, final=final)
 
 
 # Sweep of the reference (bench/sweep.py q11, seeds 0-19): accuracy min 0.922, mean 0.951,
@@ -383,9 +390,10 @@ MIN_ACCURACY = 0.85
 @pytest.mark.convergence
 @pytest.mark.points(1)
 def test_learns_digits_despite_regularization(submission, digits):
-    accuracy = run_convergence(submission, 0, digits=digits)
+    accuracy, per_epoch = run_convergence(submission, 0, digits=digits)
     if accuracy < MIN_ACCURACY:
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} on digits after 15 epochs",
-                   f"{accuracy:.3f}",
+                   f"{accuracy:.3f}" + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
                    "compile with adam and sparse_categorical_crossentropy (integer labels, "
-                   "softmax outputs); keep l2 and dropout at their defaults")
+                   "softmax outputs); keep l2 and dropout at their defaults",
+                   details=curve_details(per_epoch, MIN_ACCURACY, below=False, final=accuracy))

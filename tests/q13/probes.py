@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 def build_base(widths: list[int], strides: list[int], weights: list[np.ndarray]) -> Any:
@@ -151,9 +152,13 @@ def converge(
     sub: Any, *, widths: list[int], strides: list[int], weights: list[np.ndarray],
     num_classes: int, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, epochs: int,
     batch_size: int, init_seed: int,
-) -> np.ndarray:
-    """Train the model as returned (its own compile); predict unlabelled held-out images."""
+) -> dict[str, Any]:
+    """Train the model as returned (its own compile); predict unlabelled held-out images after
+    training and after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     model = _model(sub, widths, strides, weights, num_classes)
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-    return _array(model.predict(x_test, verbose=0), "model.predict")
+    epoch_ends = every_epoch(
+        lambda: np.asarray(model(x_test, training=False), np.float32), epochs)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[epoch_ends])
+    return {"probabilities": _array(model.predict(x_test, verbose=0), "model.predict"),
+            "per_epoch": epoch_ends.outputs}

@@ -9,7 +9,7 @@ import functools
 import numpy as np
 import pytest
 
-from grader.testing import assert_finite, assert_shape, fail
+from grader.testing import assert_finite, assert_shape, curve, curve_details, curve_of, fail
 
 # Behaviour tests use a small base; the convergence test a wider one, pretrained here.
 SMALL = {"widths": [4, 8, 8], "strides": [1, 2, 2]}
@@ -238,8 +238,9 @@ def pretrained_base_weights() -> tuple[np.ndarray, ...]:
         return tuple(np.asarray(w) for w in base.get_weights())
 
 
-def run_convergence(submission, seed: int, digits=None) -> float:
-    """Held-out accuracy on digits 5-9 (labels 0-4); the labels never leave this process."""
+def run_convergence(submission, seed: int, digits=None) -> tuple[float, list[float] | None]:
+    """Held-out accuracy on digits 5-9 (labels 0-4); the labels never leave this process. With
+    it, the accuracy after each epoch (the last one is the verdict's), for the feedback."""
     if digits is None:
         from sklearn.datasets import load_digits
 
@@ -249,11 +250,17 @@ def run_convergence(submission, seed: int, digits=None) -> float:
     high = np.flatnonzero(labels >= 5)
     order = np.random.default_rng(seed).permutation(high)
     train, held = order[:720], order[720:]
-    probs = submission.call("converge", **PRETRAINED, weights=list(pretrained_base_weights()),
-                            num_classes=5, x=images[train], y=labels[train] - 5,
-                            x_test=images[held], epochs=10, batch_size=32, init_seed=seed,
-                            timeout=150)
-    return float(np.mean(np.argmax(probs, axis=-1) == labels[held] - 5))
+    got = submission.call("converge", **PRETRAINED, weights=list(pretrained_base_weights()),
+                          num_classes=5, x=images[train], y=labels[train] - 5,
+                          x_test=images[held], epochs=10, batch_size=32, init_seed=seed,
+                          timeout=150)
+    final = float(np.mean(np.argmax(got["probabilities"], axis=-1) == labels[held] - 5))
+
+    def accuracy(probabilities: np.ndarray) -> float:
+        p = np.asarray(probabilities, np.float64).reshape(len(held), 5)
+        return float(np.mean(np.argmax(p, axis=-1) == labels[held] - 5))
+
+    return final, curve_of(got["per_epoch"], accuracy, final=final)
 
 
 # Sweep of the reference (bench/sweep.py q13, seeds 0-19): accuracy min 0.869, mean 0.922,
@@ -265,9 +272,11 @@ MIN_ACCURACY = 0.75
 @pytest.mark.convergence
 @pytest.mark.points(3)
 def test_new_head_learns_digits_5_to_9_on_the_pretrained_base(submission, digits):
-    accuracy = run_convergence(submission, 0, digits=digits)
+    accuracy, per_epoch = run_convergence(submission, 0, digits=digits)
     if accuracy < MIN_ACCURACY:
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} on digits 5-9 after 10 "
-                   "epochs on the frozen pretrained base", f"{accuracy:.3f}",
+                   "epochs on the frozen pretrained base",
+                   f"{accuracy:.3f}" + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
                    "pool the feature map, end in Dense(num_classes, 'softmax'), compile with "
-                   "Adam(1e-3) and sparse_categorical_crossentropy")
+                   "Adam(1e-3) and sparse_categorical_crossentropy",
+                   details=curve_details(per_epoch, MIN_ACCURACY, below=False, final=accuracy))

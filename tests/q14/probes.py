@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 def weights(sub: Any, *, y: np.ndarray) -> dict[str, Any]:
@@ -70,15 +71,24 @@ def skewed_training(
     train_seed: int,
 ) -> dict[str, Any]:
     """The same logistic model trained without and with class_weight=class_weights(y);
-    predictions on unlabelled data."""
-    predictions = {}
+    predictions on unlabelled data, after training and after each earlier epoch (for the
+    feedback's curve: "per_epoch", one {"plain": ..., "weighted": ...} per epoch)."""
+    predictions: dict[str, Any] = {}
+    per_epoch = {}
     for name in ("plain", "weighted"):
         keras.utils.set_random_seed(train_seed)
         model = keras.Sequential([keras.Input((x.shape[1],)),
                                   keras.layers.Dense(1, activation="sigmoid")])
         model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
         class_weight = sub.class_weights(y) if name == "weighted" else None
+        epoch_ends = every_epoch(
+            lambda model=model: np.asarray(model(x_eval, training=False), np.float32).reshape(-1),
+            epochs)
         model.fit(x, y.astype("float32"), epochs=epochs, batch_size=64, verbose=0,
-                  class_weight=class_weight)
+                  class_weight=class_weight, callbacks=[epoch_ends])
         predictions[name] = np.asarray(model.predict(x_eval, verbose=0)).reshape(-1)
+        per_epoch[name] = epoch_ends.outputs
+    plain, weighted = per_epoch["plain"], per_epoch["weighted"]
+    predictions["per_epoch"] = None if plain is None or weighted is None else [
+        {"plain": a, "weighted": b} for a, b in zip(plain, weighted, strict=True)]
     return predictions

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, fail
+from grader.testing import assert_close, curve, curve_details, curve_of, fail
 
 
 def _labels(counts: dict[int, int], seed: int, dtype: str = "int64") -> np.ndarray:
@@ -189,12 +189,21 @@ def recall(y_true: np.ndarray, prob: np.ndarray) -> float:
     return float(np.mean(prob[positives] >= 0.5))
 
 
-def recall_gain(submission, seed: int) -> float:
+def recall_gain(submission, seed: int) -> tuple[float, list[float] | None]:
+    """Minority recall with class weights minus without; with that gain after each epoch
+    (the last one is the verdict's), for the feedback."""
     x, y = skewed_data(2 * seed)
     x_eval, y_eval = skewed_data(2 * seed + 1)  # labels stay here: the worker never sees them
     got = submission.call("skewed_training", x=x, y=y, x_eval=x_eval, epochs=8,
                           train_seed=seed, timeout=120)
-    return recall(y_eval, got["weighted"]) - recall(y_eval, got["plain"])
+    final = recall(y_eval, got["weighted"]) - recall(y_eval, got["plain"])
+
+    def gain(epoch: dict) -> float:
+        weighted, plain = (np.asarray(epoch[k], np.float64).reshape(len(y_eval))
+                           for k in ("weighted", "plain"))
+        return recall(y_eval, weighted) - recall(y_eval, plain)
+
+    return final, curve_of(got["per_epoch"], gain, final=final)
 
 
 # Sweep of the reference (bench/sweep.py q14, seeds 0-19): recall gain min 0.421, mean 0.555,
@@ -205,9 +214,11 @@ MIN_RECALL_GAIN = 0.30
 @pytest.mark.convergence
 @pytest.mark.points(3)
 def test_class_weights_raise_minority_recall(submission):
-    gain = recall_gain(submission, 0)
+    gain, per_epoch = recall_gain(submission, 0)
     if gain < MIN_RECALL_GAIN:
         raise fail(f"training with class_weight=class_weights(y) to find at least "
                    f"{MIN_RECALL_GAIN:.0%} more of the rare class than without",
-                   f"a recall gain of {gain:+.2f}",
-                   "the rare class must get the larger weight: n_samples / (n_classes * count)")
+                   f"a recall gain of {gain:+.2f}"
+                   + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
+                   "the rare class must get the larger weight: n_samples / (n_classes * count)",
+                   details=curve_details(per_epoch, MIN_RECALL_GAIN, below=False, final=gain))

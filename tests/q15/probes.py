@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
-from grader.probing import save_and_reload, save_to_bytes
+from grader.probing import every_epoch, save_and_reload, save_to_bytes
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -108,13 +108,23 @@ def skewed_training(
     sub: Any, *, x: np.ndarray, y: np.ndarray, x_eval: np.ndarray, alpha: float, epochs: int,
     train_seed: int,
 ) -> dict[str, Any]:
-    """Train the same logistic model with BCE and with focal loss; predict on x_eval."""
-    predictions = {}
+    """Train the same logistic model with BCE and with focal loss; predict on x_eval after
+    training and after each earlier epoch (for the feedback's curve: "per_epoch", one
+    {"bce": ..., "focal": ...} per epoch)."""
+    predictions: dict[str, Any] = {}
+    per_epoch = {}
     for name, loss in (("bce", "binary_crossentropy"),
                        ("focal", sub.FocalLoss(gamma=2.0, alpha=alpha))):
         keras.utils.set_random_seed(train_seed)
         model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, "sigmoid")])
         model.compile(optimizer=keras.optimizers.Adam(0.05), loss=loss)
-        model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+        epoch_ends = every_epoch(
+            lambda model=model: np.asarray(model(x_eval, training=False), np.float32).reshape(-1),
+            epochs)
+        model.fit(x, y, epochs=epochs, batch_size=64, verbose=0, callbacks=[epoch_ends])
         predictions[name] = np.asarray(model.predict(x_eval, verbose=0)).reshape(-1)
+        per_epoch[name] = epoch_ends.outputs
+    bce, focal = per_epoch["bce"], per_epoch["focal"]
+    predictions["per_epoch"] = None if bce is None or focal is None else [
+        {"bce": a, "focal": b} for a, b in zip(bce, focal, strict=True)]
     return predictions

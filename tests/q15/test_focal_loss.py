@@ -13,6 +13,9 @@ from grader.testing import (
     assert_config,
     assert_finite,
     assert_gradient_close,
+    curve,
+    curve_details,
+    curve_of,
     fail,
     numeric_gradient,
 )
@@ -238,10 +241,19 @@ def test_beats_bce_on_minority_recall(submission):
                           train_seed=0, timeout=120)
     gain = recall(y_eval, got["focal"]) - recall(y_eval, got["bce"])
     if gain < MIN_RECALL_GAIN:
+
+        def gain_of(epoch: dict) -> float:  # after an earlier epoch, for the feedback's curve
+            focal, bce = (np.asarray(epoch[k], np.float64).reshape(len(y_eval))
+                          for k in ("focal", "bce"))
+            return recall(y_eval, focal) - recall(y_eval, bce)
+
+        per_epoch = curve_of(got["per_epoch"], gain_of, final=gain)
         raise fail(
             f"focal loss (alpha=0.9) to find at least {MIN_RECALL_GAIN:.0%} more of the rare "
             "class than plain BCE",
             f"minority recall {recall(y_eval, got['focal']):.2f} with focal loss vs "
-            f"{recall(y_eval, got['bce']):.2f} with BCE",
+            f"{recall(y_eval, got['bce']):.2f} with BCE"
+            + (f" (recall gain per epoch: {curve(per_epoch)})" if per_epoch else ""),
             "alpha must weight the positive class (alpha_t = y*alpha + (1-y)*(1-alpha))",
+            details=curve_details(per_epoch, MIN_RECALL_GAIN, below=False, final=gain),
         )

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 def _array(value: Any, what: str, dtype: Any = np.float64) -> np.ndarray:
@@ -108,10 +109,12 @@ def layer_kinds(sub: Any, *, bidirectional: bool) -> dict[str, bool]:
 def train_and_predict(
     sub: Any, *, vocab_size: int, bidirectional: bool, x_train: np.ndarray,
     y_train: np.ndarray, x_test: np.ndarray, epochs: int, learning_rate: float,
-) -> np.ndarray:
+) -> dict[str, Any]:
     """Recompile with Adam(learning_rate) and binary cross-entropy, train, and return
-    predictions on the unlabelled held-out sequences."""
+    predictions on the unlabelled held-out sequences, after training and after each earlier
+    epoch (for the feedback's curve)."""
     model = _model(sub, vocab_size, x_train.shape[1], 32, bidirectional)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
-    return _infer(model, x_test)
+    epoch_ends = every_epoch(lambda: _infer(model, x_test).astype("float32"), epochs)
+    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0, callbacks=[epoch_ends])
+    return {"predictions": _infer(model, x_test), "per_epoch": epoch_ends.outputs}

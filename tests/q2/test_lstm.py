@@ -7,7 +7,15 @@ import keras
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, assert_finite, assert_shape, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve,
+    curve_details,
+    curve_of,
+    fail,
+)
 
 VOCAB = 20
 
@@ -153,16 +161,24 @@ def majority_task(seed: int, n: int):
     return x, np.array(labels, "float32")
 
 
-def run_convergence(submission, seed: int, bidirectional: bool) -> float:
-    """Held-out accuracy, computed here: the held-out labels never leave this process."""
+def run_convergence(
+    submission, seed: int, bidirectional: bool
+) -> tuple[float, list[float] | None]:
+    """Held-out accuracy, computed here: the held-out labels never leave this process. With
+    it, the accuracy after each epoch (the last one is the verdict's), for the feedback."""
     x, y = majority_task(seed, 1200)
     got = submission.call("train_and_predict", seed=seed, vocab_size=VOCAB,
                           bidirectional=bidirectional, x_train=x[:800], y_train=y[:800],
                           x_test=x[800:], epochs=3, learning_rate=0.01, timeout=120,
                           look_at="the model must train with fit() on (B, max_length) tokens")
-    p = assert_shape(np.asarray(got), (400, 1), "one probability per held-out sequence",
-                     "Dense(1, activation='sigmoid')")
-    return float(np.mean((p[:, 0] > 0.5) == (y[800:] > 0.5)))
+    p = assert_shape(np.asarray(got["predictions"]), (400, 1),
+                     "one probability per held-out sequence", "Dense(1, activation='sigmoid')")
+
+    def accuracy(p: np.ndarray) -> float:
+        return float(np.mean((np.asarray(p, np.float64).reshape(400) > 0.5) == (y[800:] > 0.5)))
+
+    final = accuracy(p)
+    return final, curve_of(got["per_epoch"], accuracy, final=final)
 
 
 # Sweep of 20 seeds (bench/sweep.py q2, seeds 0-19): held-out accuracy after 3 epochs,
@@ -175,9 +191,10 @@ MIN_ACCURACY = 0.85
 @pytest.mark.points(5)
 @pytest.mark.parametrize("bidirectional", [False, True], ids=["lstm", "bidirectional"])
 def test_learns_whether_high_tokens_outnumber_low_ones(submission, bidirectional):
-    accuracy = run_convergence(submission, 0, bidirectional)
+    accuracy, per_epoch = run_convergence(submission, 0, bidirectional)
     if not accuracy >= MIN_ACCURACY:
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} after 3 epochs (Adam 0.01)",
-                   f"{accuracy:.3f}",
+                   f"{accuracy:.3f}" + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
                    "Embedding -> LSTM -> Dense(1, activation='sigmoid'); a sigmoid, not a "
-                   "softmax over one unit (which always outputs 1)")
+                   "softmax over one unit (which always outputs 1)",
+                   details=curve_details(per_epoch, MIN_ACCURACY, below=False, final=accuracy))

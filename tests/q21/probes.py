@@ -9,6 +9,7 @@ as sent), "numpy" (an array with the dtype sent), "tensor" (tf.constant) or "var
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import keras
@@ -78,3 +79,18 @@ def _scalar(value: Any, what: str) -> float:
 def regression(sub: Any, *, x: np.ndarray, y: np.ndarray, lr: float, steps: int) -> list[float]:
     w, b = sub.linear_regression(x, y, lr, steps)
     return [_scalar(w, "w"), _scalar(b, "b")]
+
+
+def regression_curve(
+    sub: Any, *, x: np.ndarray, y: np.ndarray, lr: float, steps: list[int], budget: float
+) -> list[list[float]]:
+    """[w, b] of a fresh fit with each step count in `steps`, for the curve of a failed fit's
+    feedback. No fit starts once `budget` seconds have passed, so a slow fit costs the rest
+    of the curve, never the call's time limit."""
+    started = time.perf_counter()
+    fits = []
+    for count in steps:
+        if time.perf_counter() - started > budget:
+            break
+        fits.append(regression(sub, x=x, y=y, lr=lr, steps=count))
+    return fits

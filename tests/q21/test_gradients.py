@@ -4,12 +4,14 @@ target is NumPy's least-squares solution. The worker only runs probes.py."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, assert_finite, fail
+from grader.errors import SubmissionError
+from grader.testing import assert_close, assert_finite, curve_details, curve_of, fail
 
 # name: (first derivative, second derivative); the functions themselves live in probes.py.
 ANALYTIC = {
@@ -160,11 +162,47 @@ LOOK_FIT = ("each step: a tape around loss = mean((w * x + b - y)**2), then w -=
 
 def check_fit(submission: Any, kind: str, lr: float, steps: int) -> None:
     x, y = regression_data(kind, 0)
+    started = time.perf_counter()
     error, (w, b), (w_ls, b_ls) = regression_error(submission, x, y, lr, steps)
+    seconds = time.perf_counter() - started
     if not error < MAX_ERROR:
         raise fail(f"|w - w_ls| + |b - b_ls| < {MAX_ERROR:g} after {steps} steps of lr {lr} "
                    f"(least squares: w = {w_ls:.5f}, b = {b_ls:.5f})",
-                   f"w = {w:.5f}, b = {b:.5f}, off by {error:.3g}", LOOK_FIT)
+                   f"w = {w:.5f}, b = {b:.5f}, off by {error:.3g}", LOOK_FIT,
+                   details=fit_curve(submission, x, y, lr, steps, error, seconds))
+
+
+# A failed fit's feedback plots its error after 1/10, 2/10, ... of the steps: one more call,
+# made only after a fast fit, with at most CURVE_SECONDS of fresh fits in the worker.
+CURVE_POINTS = 10
+CURVE_AFTER_SECONDS = 3.0
+CURVE_SECONDS = 2.0
+
+
+def fit_curve(submission: Any, x: np.ndarray, y: np.ndarray, lr: float, steps: int,
+              error: float, seconds: float) -> dict[str, Any]:
+    """Plot data for a failed fit: the error of fresh fits with fewer steps, then the graded
+    one, on a log scale. The verdict is already made: anything odd (a slow fit, a failed
+    call, a worker's odd reply) costs the plot only."""
+    if seconds > CURVE_AFTER_SECONDS:
+        return {}
+    counts = sorted({max(1, round(steps * i / CURVE_POINTS)) for i in range(1, CURVE_POINTS)})
+    try:
+        fits = submission.call("regression_curve", x=x, y=y, lr=lr, steps=counts,
+                               budget=CURVE_SECONDS)
+    except SubmissionError:
+        return {}
+    w_ls, b_ls = least_squares(x, y)
+
+    def error_of(fit: Any) -> float:
+        w, b = np.asarray(fit, np.float64).reshape(2)
+        return abs(w - w_ls) + abs(b - b_ls)
+
+    errors = curve_of(fits, error_of, final=error)
+    if errors is None or len(errors) > len(counts) + 1:
+        return {}
+    return curve_details(errors, MAX_ERROR, final=error, steps=[*counts[:len(errors) - 1], steps],
+                         log=True)
 
 
 @pytest.mark.convergence

@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -88,11 +89,17 @@ def train_and_predict(
     learning_rate: float,
 ) -> np.ndarray:
     """Recompile with Adam(learning_rate) and sparse categorical cross-entropy, train on dict
-    inputs, and return probabilities for the unlabelled held-out inputs."""
+    inputs, and return probabilities for the unlabelled held-out inputs, after training and
+    after each earlier epoch (for the feedback's curve)."""
     model = _for(sub, image, metadata, num_classes)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy")
+
+    def held_out() -> np.ndarray:
+        return _array(model({"image": test_image, "metadata": test_metadata}, training=False),
+                      "the trained model")
+
+    epoch_ends = every_epoch(lambda: held_out().astype("float32"), epochs)
     model.fit({"metadata": metadata, "image": image}, y, epochs=epochs, batch_size=32,
-              verbose=0)
-    return _array(model({"image": test_image, "metadata": test_metadata}, training=False),
-                  "the trained model")
+              verbose=0, callbacks=[epoch_ends])
+    return {"probabilities": held_out(), "per_epoch": epoch_ends.outputs}

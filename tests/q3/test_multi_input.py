@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, assert_finite, assert_shape, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve,
+    curve_details,
+    curve_of,
+    fail,
+)
 
 CASES = [  # (image_shape, meta_dim, num_classes)
     ((16, 16, 3), 10, 5),
@@ -126,16 +134,24 @@ def both_inputs_task(seed: int, n: int):
     return image.astype("float32"), metadata.astype("float32"), (a + b) % 5
 
 
-def run_convergence(submission, seed: int) -> float:
-    """Held-out accuracy, computed here: the held-out labels never leave this process."""
+def run_convergence(submission, seed: int) -> tuple[float, list[float] | None]:
+    """Held-out accuracy, computed here: the held-out labels never leave this process. With
+    it, the accuracy after each epoch (the last one is the verdict's), for the feedback."""
     image, metadata, y = both_inputs_task(seed, 1400)
     got = submission.call("train_and_predict", seed=seed, image=image[:1000],
                           metadata=metadata[:1000], y=y[:1000], test_image=image[1000:],
                           test_metadata=metadata[1000:], num_classes=5, epochs=EPOCHS,
                           learning_rate=0.005, timeout=120, look_at=NAMES_ADVICE)
-    p = assert_shape(np.asarray(got), (400, 5), "class probabilities for 400 held-out pairs",
+    p = assert_shape(np.asarray(got["probabilities"]), (400, 5),
+                     "class probabilities for 400 held-out pairs",
                      "the 'class' output: Dense(num_classes, activation='softmax')")
-    return float(np.mean(np.argmax(p, axis=-1) == y[1000:]))
+
+    def accuracy(p: np.ndarray) -> float:
+        p = np.asarray(p, np.float64).reshape(400, 5)
+        return float(np.mean(np.argmax(p, axis=-1) == y[1000:]))
+
+    final = accuracy(p)
+    return final, curve_of(got["per_epoch"], accuracy, final=final)
 
 
 EPOCHS = 8
@@ -148,10 +164,12 @@ MIN_ACCURACY = 0.8
 @pytest.mark.convergence
 @pytest.mark.points(6)
 def test_learns_a_label_that_needs_both_inputs(submission):
-    accuracy = run_convergence(submission, 0)
+    accuracy, per_epoch = run_convergence(submission, 0)
     if not accuracy >= MIN_ACCURACY:
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} after {EPOCHS} epochs (Adam "
                    "0.005) on labels that combine the image's tint and a metadata feature",
-                   f"{accuracy:.3f} (each input alone gives about 0.2)",
+                   f"{accuracy:.3f} (each input alone gives about 0.2)"
+                   + (f"; per epoch: {curve(per_epoch)}" if per_epoch else ""),
                    "both branches must feed the classifier: Concatenate the image features and "
-                   "the metadata features, then Dense layers and the softmax")
+                   "the metadata features, then Dense layers and the softmax",
+                   details=curve_details(per_epoch, MIN_ACCURACY, below=False, final=accuracy))

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from grader.errors import ProbeResultError
+from grader.probing import every_epoch
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -51,13 +52,18 @@ def train_and_reconstruct(
     init_seed: int,
 ) -> dict[str, np.ndarray]:
     """Train the autoencoder alone (recompiled: Adam 5e-3, MSE), then reconstruct x_eval
-    through the autoencoder and through encoder-then-decoder."""
+    through the autoencoder and through encoder-then-decoder; with the autoencoder's
+    reconstructions after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     autoencoder, encoder, decoder = _build(sub, [x_train.shape[1], latent_dim])
     autoencoder.compile(optimizer=keras.optimizers.Adam(5e-3), loss="mse")
-    autoencoder.fit(x_train, x_train, epochs=epochs, batch_size=64, verbose=0)
+    epoch_ends = every_epoch(
+        lambda: np.asarray(autoencoder(x_eval, training=False), dtype=np.float32), epochs)
+    autoencoder.fit(x_train, x_train, epochs=epochs, batch_size=64, verbose=0,
+                    callbacks=[epoch_ends])
     codes = encoder.predict(x_eval, verbose=0)
     return {
         "autoencoder": _array(autoencoder.predict(x_eval, verbose=0), "autoencoder.predict"),
         "chained": _array(decoder.predict(codes, verbose=0), "decoder.predict(encoder...)"),
+        "per_epoch": epoch_ends.outputs,
     }

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
-from grader.probing import save_and_reload, save_to_bytes
+from grader.probing import every_epoch, save_and_reload, save_to_bytes
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -74,10 +74,15 @@ def save_and_load(sub: Any, *, a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
 def train_and_score(
     sub: Any, *, x_a: np.ndarray, x_b: np.ndarray, y: np.ndarray, eval_a: np.ndarray,
     eval_b: np.ndarray, epochs: int, init_seed: int,
-) -> np.ndarray:
-    """Train with the learner's contrastive loss; return distances on unlabelled pairs."""
+) -> dict[str, Any]:
+    """Train with the learner's contrastive loss; return distances on unlabelled pairs, after
+    training and after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     model = sub.build_siamese(tuple(x_a.shape[1:]))
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=sub.contrastive_loss)
-    model.fit([x_a, x_b], y, epochs=epochs, batch_size=64, verbose=0)
-    return _array(model.predict([eval_a, eval_b], verbose=0), "the trained model").reshape(-1)
+    epoch_ends = every_epoch(
+        lambda: np.asarray(model([eval_a, eval_b], training=False), np.float32).reshape(-1),
+        epochs)
+    model.fit([x_a, x_b], y, epochs=epochs, batch_size=64, verbose=0, callbacks=[epoch_ends])
+    distances = _array(model.predict([eval_a, eval_b], verbose=0), "the trained model")
+    return {"distances": distances.reshape(-1), "per_epoch": epoch_ends.outputs}

@@ -12,7 +12,15 @@ from grader.keras_archive import (
     load_with_substitutes,
     read_keras_archive,
 )
-from grader.testing import assert_close, assert_finite, assert_shape, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve,
+    curve_details,
+    curve_of,
+    fail,
+)
 
 SHAPE = (8, 8, 1)
 
@@ -196,8 +204,9 @@ def digit_pairs(images, labels, n: int, rng: np.random.Generator):
     return images[first], images[second], np.array(same, "float32")
 
 
-def run_separation(submission, seed: int, digits=None) -> float:
-    """ROC AUC of -distance for same-digit pairs, on digits the model never trained on."""
+def run_separation(submission, seed: int, digits=None) -> tuple[float, list[float] | None]:
+    """ROC AUC of -distance for same-digit pairs, on digits the model never trained on; with
+    the AUC after each epoch (the last one is the verdict's), for the feedback."""
     from sklearn.datasets import load_digits
     from sklearn.metrics import roc_auc_score
 
@@ -210,9 +219,14 @@ def run_separation(submission, seed: int, digits=None) -> float:
     train, held = order[:1437], order[1437:]
     x_a, x_b, y = digit_pairs(images[train], labels[train], 3000, rng)
     eval_a, eval_b, eval_y = digit_pairs(images[held], labels[held], 1000, rng)
-    distances = submission.call("train_and_score", x_a=x_a, x_b=x_b, y=y, eval_a=eval_a,
-                                eval_b=eval_b, epochs=3, init_seed=seed, timeout=150)
-    return float(roc_auc_score(eval_y, -np.asarray(distances)))
+    got = submission.call("train_and_score", x_a=x_a, x_b=x_b, y=y, eval_a=eval_a,
+                          eval_b=eval_b, epochs=3, init_seed=seed, timeout=150)
+    final = float(roc_auc_score(eval_y, -np.asarray(got["distances"])))
+
+    def auc(distances: np.ndarray) -> float:
+        return float(roc_auc_score(eval_y, -np.asarray(distances, np.float64).reshape(1000)))
+
+    return final, curve_of(got["per_epoch"], auc, final=final)
 
 
 # Sweep of the reference (bench/sweep.py q7, seeds 0-19): ROC AUC min 0.924, mean 0.941,
@@ -223,9 +237,10 @@ MIN_AUC = 0.85
 @pytest.mark.convergence
 @pytest.mark.points(1)
 def test_separates_same_digit_pairs_from_different_digit_pairs(submission, digits):
-    auc = run_separation(submission, 0, digits=(digits[0], digits[1]))
+    auc, per_epoch = run_separation(submission, 0, digits=(digits[0], digits[1]))
     if auc < MIN_AUC:
         raise fail(f"ROC AUC of at least {MIN_AUC} for telling same-digit pairs by distance",
-                   f"{auc:.3f}",
+                   f"{auc:.3f}" + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
                    "train with contrastive_loss: label 1 pairs pulled together, label 0 pairs "
-                   "pushed beyond the margin")
+                   "pushed beyond the margin",
+                   details=curve_details(per_epoch, MIN_AUC, below=False, final=auc))

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader.errors import ProbeResultError
-from grader.probing import save_and_reload, save_to_bytes
+from grader.probing import every_epoch, save_and_reload, save_to_bytes
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -127,10 +127,14 @@ def classifier_outputs(
 def train_classifier(
     sub: Any, *, vocab_size: int, max_length: int, x: np.ndarray, y: np.ndarray,
     x_eval: np.ndarray, epochs: int, learning_rate: float, init_seed: int,
-) -> np.ndarray:
-    """Fit the learner's classifier (recompiled: Adam, binary cross-entropy); predict x_eval."""
+) -> dict[str, Any]:
+    """Fit the learner's classifier (recompiled: Adam, binary cross-entropy); predict x_eval
+    after training and after each earlier epoch (for the feedback's curve)."""
     keras.utils.set_random_seed(init_seed)
     model = sub.build_attention_classifier(vocab_size, max_length)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    model.fit(x, y, epochs=epochs, batch_size=32, verbose=0)
-    return _array(model.predict(x_eval, verbose=0), "the trained classifier").reshape(-1)
+    epoch_ends = every_epoch(
+        lambda: np.asarray(model(x_eval, training=False), np.float32).reshape(-1), epochs)
+    model.fit(x, y, epochs=epochs, batch_size=32, verbose=0, callbacks=[epoch_ends])
+    probabilities = _array(model.predict(x_eval, verbose=0), "the trained classifier")
+    return {"probabilities": probabilities.reshape(-1), "per_epoch": epoch_ends.outputs}

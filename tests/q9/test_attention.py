@@ -15,7 +15,15 @@ import numpy as np
 import pytest
 
 from grader.keras_archive import read_keras_archive
-from grader.testing import assert_close, assert_finite, assert_shape, fail
+from grader.testing import (
+    assert_close,
+    assert_finite,
+    assert_shape,
+    curve,
+    curve_details,
+    curve_of,
+    fail,
+)
 
 F, U = 4, 6  # features and units in every AttentionPooling test (F != U, so W is unambiguous)
 
@@ -358,14 +366,21 @@ def presence_data(seed: int, n: int, vocab_size: int = 30, max_length: int = 16,
     return x, y.reshape(-1, 1)
 
 
-def run_presence(submission, seed: int) -> float:
-    """Held-out accuracy on "is token 7 present"; the labels never leave this process."""
+def run_presence(submission, seed: int) -> tuple[float, list[float] | None]:
+    """Held-out accuracy on "is token 7 present"; the labels never leave this process. With
+    it, the accuracy after each epoch (the last one is the verdict's), for the feedback."""
     x, y = presence_data(2 * seed, 800)
     x_eval, y_eval = presence_data(2 * seed + 1, 400)
-    probabilities = submission.call("train_classifier", seed=seed, vocab_size=30, max_length=16,
-                                    x=x, y=y, x_eval=x_eval, epochs=2, learning_rate=3e-3,
-                                    init_seed=seed, timeout=120)
-    return float(np.mean((np.asarray(probabilities) > 0.5) == (y_eval.reshape(-1) > 0.5)))
+    got = submission.call("train_classifier", seed=seed, vocab_size=30, max_length=16,
+                          x=x, y=y, x_eval=x_eval, epochs=2, learning_rate=3e-3,
+                          init_seed=seed, timeout=120)
+    final = float(np.mean((np.asarray(got["probabilities"]) > 0.5) == (y_eval.reshape(-1) > 0.5)))
+
+    def accuracy(probabilities: np.ndarray) -> float:
+        p = np.asarray(probabilities, np.float64).reshape(len(y_eval))
+        return float(np.mean((p > 0.5) == (y_eval.reshape(-1) > 0.5)))
+
+    return final, curve_of(got["per_epoch"], accuracy, final=final)
 
 
 # Sweep of the reference (bench/sweep.py q9, seeds 0-19): accuracy min 1.000, mean 1.000 ->
@@ -376,9 +391,10 @@ MIN_ACCURACY = 0.9
 @pytest.mark.convergence
 @pytest.mark.points(2)
 def test_classifier_learns_whether_a_token_is_present(submission):
-    accuracy = run_presence(submission, 0)
+    accuracy, per_epoch = run_presence(submission, 0)
     if accuracy < MIN_ACCURACY:
         raise fail(f"held-out accuracy of at least {MIN_ACCURACY} on 'does token 7 occur?'",
-                   f"{accuracy:.3f}",
+                   f"{accuracy:.3f}" + (f" (per epoch: {curve(per_epoch)})" if per_epoch else ""),
                    "a sigmoid output trained with binary cross-entropy; attention lets every "
-                   "position see the token (a softmax on one unit always outputs 1)")
+                   "position see the token (a softmax on one unit always outputs 1)",
+                   details=curve_details(per_epoch, MIN_ACCURACY, below=False, final=accuracy))
