@@ -12,10 +12,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from grader import warm
 from grader.manifest import REPO_ROOT, Exercise
 from grader.state import State
 
@@ -52,21 +54,45 @@ def cmd_next(manifest: dict[str, Exercise], submission: Path) -> int:
     return 0
 
 
+class _Drain:
+    """Reads a pipe to its end on a thread, so a child's results never fill it up."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd, self._data = fd, b""
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with os.fdopen(self._fd, "rb") as pipe:
+            self._data = pipe.read()
+
+    def result(self) -> bytes:
+        self._thread.join()
+        return self._data
+
+
 def run_visible_tests(exercise: Exercise, submission: Path, quiet: bool = False) -> bool:
     """Run `pytest exercises/qN --submission SUBMISSION`; True when every test passed."""
     read_fd, write_fd = os.pipe()
     command = [sys.executable, "-m", "pytest", f"exercises/{exercise.id}",
                f"--submission={submission.resolve()}", "-p", "grader.collect",
                f"--results-fd={write_fd}", "-q", "--no-header"]
-    output = subprocess.DEVNULL if quiet else None
-    proc = subprocess.Popen(command, cwd=REPO_ROOT, pass_fds=(write_fd,), stdout=output,
-                            stderr=output, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        records = [json.loads(line)["record"] for line in pipe.read().splitlines()
-                   if line.strip()]
+    if not quiet and warm.is_warm():
+        # `kata watch`: a fork of this warm process, TensorFlow already imported.
+        reader = _Drain(read_fd)
+        code = warm.run_forked(command[3:], str(REPO_ROOT))
+        os.close(write_fd)
+        data = reader.result()
+    else:
+        output = subprocess.DEVNULL if quiet else None
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, pass_fds=(write_fd,), stdout=output,
+                                stderr=output, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+        os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        code = proc.wait()
+    records = [json.loads(line)["record"] for line in data.splitlines() if line.strip()]
     records = [r for r in records if r.get("kind") != "plan"]  # the list of tests to expect
-    code = proc.wait()
     return code == 0 and bool(records) and all(r["outcome"] == "passed" for r in records)
 
 

@@ -1,12 +1,16 @@
 """`kata watch`: re-run the current kata's visible tests on every save, rustlings-style.
 
-Uses watchfiles (file-system events), or polling with `--poll` where events are missed
+TensorFlow is imported once, when watch starts; each re-run is a fresh child forked from
+this process (grader/warm.py), so a verdict comes within about a second of saving and
+nothing of the previous save's code survives into the next run. Uses watchfiles
+(file-system events), or polling with `--poll` where events are missed
 (WSL2, network drives, some containers). Type `h` + Enter for a hint, `r` to re-run, `q` to
 quit. When the kata passes, watch moves on to the next unfinished one.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -14,6 +18,7 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from grader import warm
 from grader.learn import _next_pending, cmd_hint, run_visible_tests
 from grader.manifest import Exercise
 from grader.state import State
@@ -43,6 +48,10 @@ def _watch(
     if exercise is None:
         print("Every kata passes. Well done!")
         return 0
+    # Once, here: every re-run is then a fork of this process with TensorFlow imported.
+    if os.environ.get("KATA_WARM", "1") != "0":  # KATA_WARM=0: a new process per run
+        print("kata watch: loading TensorFlow once...", flush=True)
+        warm.warm_up()
     commands: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_read_commands, args=(commands,), daemon=True).start()
     stop = threading.Event()
@@ -84,7 +93,8 @@ def _wait(target: Path, commands: queue.Queue[str], stop: threading.Event, poll:
         for _ in watch(target.parent, stop_event=stop, force_polling=True if poll else None,
                        poll_delay_ms=300,
                        watch_filter=lambda _change, path: Path(path) == target,
-                       rust_timeout=500, yield_on_timeout=False, debounce=200):
+                       rust_timeout=500, yield_on_timeout=False, debounce=50,
+                       step=20):
             changed.set()
             return
 
