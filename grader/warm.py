@@ -27,8 +27,8 @@ def warm_up() -> None:
 
     quiet.silence_tensorflow_logs()
     with quiet.stderr_to_devnull():
-        import tensorflow as tf
         import keras  # noqa: F401
+        import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
     import numpy  # noqa: F401
     import pytest  # noqa: F401
