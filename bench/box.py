@@ -78,13 +78,19 @@ class Box:
             return float("nan")
 
     def oom_kills(self) -> int:
-        group = self.groups["memory"]
+        """OOM kills in the box and in every cgroup the grader nested inside it."""
         name = "memory.events" if self.v2 else "memory.oom_control"
-        for line in (group / name).read_text().splitlines():
-            key, _, value = line.partition(" ")
-            if key == "oom_kill":
-                return int(value)
-        return 0
+        kills = 0
+        for events in [self.groups["memory"] / name, *self.groups["memory"].rglob(name)]:
+            try:
+                text = events.read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    kills += int(value)
+        return kills
 
     def close(self) -> None:
         for group in set(self.groups.values()):
@@ -124,12 +130,19 @@ def grade_in_box(submission: Path, only: str | None, memory: int, cpu: float,
             "mode": "legacy (spawn)" if legacy else "zygote",
             "katas": len(report.get("exercises", {})),
             "wall_s": wall, "cpu_s": box.cpu_seconds(), "peak_mib": box.peak_mib(),
-            "oom_kills": box.oom_kills(), "exit": proc.returncode,
+            # The grader's own cgroup (nested, removed when it ends) says so in a warning.
+            "oom_kills": box.oom_kills() + sum("more memory than its limit" in w
+                                               for w in report.get("warnings", [])),
+            "exit": proc.returncode,
             "score": f"{report.get('score', '?')}/{report.get('max_score', '?')}",
             "isolation": report.get("isolation", "?"),
         }
         if proc.returncode not in (0, 1):
             row["stderr"] = proc.stderr[-1500:]
+        row["lost"] = [f"{t['name']} ({t['status']}, {t['score']}/{t['max_score']}): "
+                       f"{t['message'][:300]}"
+                       for t in report.get("tests", []) if t["score"] < t["max_score"]]
+        row["warnings"] = report.get("warnings", [])
         return row
     finally:
         box.close()
@@ -196,6 +209,8 @@ def main() -> int:
           f"{row['isolation']} |")
     if "stderr" in row:
         print(row["stderr"])
+    for line in [*row["lost"], *row["warnings"]]:  # type: ignore[misc]
+        print(f"  - {line}")
     if args.floor:
         katas = [e.id for e in select_exercises(load_manifest(), args.only)]
         data = floor(katas)

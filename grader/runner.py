@@ -152,8 +152,8 @@ def _run_session(
     stall = max(e.time_limit for e in exercises) + STALL_MARGIN
     forked = use_zygote()
     in_box = forked and isolation == sandbox.SANDBOX
+    paths = [f"tests/{e.id}" for e in exercises]
     pytest_args = [
-        *[f"tests/{e.id}" for e in exercises],
         "-p", "grader.collect", f"--results-fd={write_fd}", f"--results-key-fd={key_read}",
         f"--submission={sandbox.SUBMISSION_DIR if in_box else staged}", "--transport=worker",
         f"--rootdir={REPO_ROOT}", f"--confcutdir={REPO_ROOT}", "-q", "--no-header",
@@ -163,9 +163,9 @@ def _run_session(
                KATA_ISOLATION=isolation)
     limits = None
     if not forked:
-        command = [sys.executable, "-m", "pytest", *pytest_args]
+        command = [sys.executable, "-m", "pytest", *paths, *pytest_args]
     else:
-        command = [sys.executable, "-m", "grader.zygote", "--", *pytest_args]
+        command = [sys.executable, "-m", "grader.zygote", "--each", *paths, "--", *pytest_args]
         if in_box:
             command = sandbox.session_command(command[1:], REPO_ROOT, staged, env)
         # One cgroup for the whole grading: session, zygote and workers share one TensorFlow.

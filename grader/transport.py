@@ -429,7 +429,7 @@ class WorkerTransport:
     ) -> Any:
         if self._fatal is not None:
             raise self._fatal
-        if self._proc is None:
+        if self._proc is None and self._forked is None:
             try:
                 self._start()
             except SubmissionError as exc:

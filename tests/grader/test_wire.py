@@ -2,11 +2,14 @@
 
 import base64
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from grader import wire
+from grader.manifest import REPO_ROOT
 
 
 def test_arrays_numbers_and_special_floats_round_trip():
@@ -93,3 +96,39 @@ def test_hidden_lines_and_slices_of_them_are_redacted_from_messages():
     assert secret[5:-5] not in redact(f"stolen:\n{secret[5:-5]}\nmore", "q17")
     assert len(redact("x" * 10_000, "q17")) < 2100
     assert redact("an ordinary message", "q17") == "an ordinary message"
+
+
+@pytest.mark.parametrize("text, depth", [
+    (b'["[[[", {"a": "]]]"}]', 2),
+    (b'["say \\"[[\\" then \\\\", [1]]', 2),
+    (b'"only a string with [ and {"', 0),
+    (b'[[[[]]]]', 4),
+])
+def test_nesting_depth_ignores_brackets_inside_strings_and_escapes(text, depth):
+    assert wire.nesting_depth(text) == depth
+    assert wire.nesting_depth(text) == _parsed_depth(json.loads(text))
+
+
+def _parsed_depth(value) -> int:  # noqa: ANN001
+    if isinstance(value, list):
+        return 1 + max((_parsed_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_parsed_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+def test_a_long_string_is_measured_without_copying_it_per_character():
+    # An array of a few MB travels as one base64 string; the depth count must not cost memory
+    # in proportion to it (the old pattern kept ~100 bytes of state per character: a 64 MB
+    # frame from a worker could have cost the grading process gigabytes).
+    code = (
+        "import resource, base64, os, json\n"
+        "from grader import wire\n"
+        "payload = json.dumps([base64.b64encode(os.urandom(12_000_000)).decode()]).encode()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "assert wire.nesting_depth(payload) == 1\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    grown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           cwd=REPO_ROOT, check=True).stdout.strip()
+    assert int(grown) < 200, f"counting nesting grew the process by {grown} MiB"

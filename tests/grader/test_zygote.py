@@ -54,6 +54,7 @@ def test_worker_is_forked_with_tensorflow_already_imported():
         seen = transport.call("look")
         assert seen["preloaded"], "the worker imported TensorFlow itself"
         assert seen["pid"] != os.getpid()
+        assert transport.call("look")["pid"] == seen["pid"], "a new worker for every call"
         print(f"first call (worker start + probe): {time.monotonic() - started:.2f} s")
     finally:
         transport.close()
