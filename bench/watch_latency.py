@@ -1,4 +1,5 @@
-"""Time from saving a kata's file to `kata watch`'s verdict, warm (forked) and cold.
+"""Time from saving a kata's file to `kata watch`'s verdict, warm (forked) and cold; and
+`kata check`, alone and answered by a running `kata watch`.
 
     tfrun .venv/bin/python bench/watch_latency.py [--kata q17] [--saves 5]
 
@@ -90,6 +91,40 @@ def measure(kata: str, saves: int, warm: bool) -> tuple[list[float], list[float]
     return passing, failing
 
 
+def measure_check(kata: str, runs: int, with_watch: bool) -> list[float]:
+    """Wall time of `kata check KATA` on a solved kata, with or without a watch running."""
+    sys.path.insert(0, str(REPO))
+    from grader.manifest import load_manifest
+
+    exercise = load_manifest()[kata]
+    folder = Path(tempfile.mkdtemp(prefix="kata-check-bench-"))
+    shutil.copytree(REPO / "exercises" / kata, folder / kata)
+    shutil.copy(REPO / "solutions" / kata / exercise.file, folder / kata / exercise.file)
+    watch = None
+    if with_watch:
+        # What `kata watch` does once it has loaded TensorFlow (grader/watch.py).
+        server = ("import sys, time; from pathlib import Path; from grader import warm; "
+                  "warm.warm_up(); warm.serve_checks(Path(sys.argv[1]), sys.argv[2]); "
+                  "print('READY', flush=True); time.sleep(3600)")
+        watch = subprocess.Popen([sys.executable, "-c", server, str(folder), str(REPO)],
+                                 cwd=REPO, stdout=subprocess.PIPE, text=True)
+        assert watch.stdout is not None
+        watch.stdout.readline()
+    times = []
+    try:
+        for _ in range(runs):
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-m", "grader.cli", "check", kata, "--dir",
+                            str(folder)], cwd=REPO, capture_output=True, check=True)
+            times.append(time.monotonic() - started)
+    finally:
+        if watch is not None:
+            watch.kill()
+            watch.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kata", default="q17")
@@ -105,6 +140,15 @@ def main() -> int:
         print(f"| {label} | {statistics.median(passing):.2f} "
               f"({min(passing):.2f}-{max(passing):.2f}) | {statistics.median(failing):.2f} "
               f"({min(failing):.2f}-{max(failing):.2f}) |")
+    print(f"\n`kata check {args.kata}` on the solved kata, whole command (seconds; median, "
+          f"min-max of {args.saves} runs)")
+    print("| mode | check |")
+    print("|---|---|")
+    for with_watch in (False, True):
+        times = measure_check(args.kata, args.saves, with_watch)
+        label = "while `kata watch` runs" if with_watch else "alone"
+        print(f"| {label} | {statistics.median(times):.2f} "
+              f"({min(times):.2f}-{max(times):.2f}) |")
     return 0
 
 

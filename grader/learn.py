@@ -71,26 +71,32 @@ class _Drain:
         return self._data
 
 
+
 def run_visible_tests(exercise: Exercise, submission: Path, quiet: bool = False) -> bool:
-    """Run `pytest exercises/qN --submission SUBMISSION`; True when every test passed."""
+    """Run `pytest exercises/qN --submission SUBMISSION`; True when every test passed.
+
+    In `kata watch` the run is a fork of its warm process; a `kata check` while a
+    `kata watch` runs for the same folder is answered by that watch; otherwise pytest starts
+    afresh (and imports TensorFlow).
+    """
     read_fd, write_fd = os.pipe()
-    command = [sys.executable, "-m", "pytest", f"exercises/{exercise.id}",
-               f"--submission={submission.resolve()}", "-p", "grader.collect",
-               f"--results-fd={write_fd}", "-q", "--no-header"]
+    args = [f"exercises/{exercise.id}", f"--submission={submission.resolve()}",
+            "-p", "grader.collect", "-q", "--no-header"]
+    reader = _Drain(read_fd)
+    code = None
     if not quiet and warm.is_warm():
-        # `kata watch`: a fork of this warm process, TensorFlow already imported.
-        reader = _Drain(read_fd)
-        code = warm.run_forked(command[3:], str(REPO_ROOT))
-        os.close(write_fd)
-        data = reader.result()
-    else:
+        code = warm.run_forked([*args, f"--results-fd={write_fd}"], str(REPO_ROOT))
+    elif not quiet:
+        code = warm.ask_warm(submission, args, write_fd)
+    if code is None:
         output = subprocess.DEVNULL if quiet else None
-        proc = subprocess.Popen(command, cwd=REPO_ROOT, pass_fds=(write_fd,), stdout=output,
-                                stderr=output, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-        os.close(write_fd)
-        with os.fdopen(read_fd, "rb") as pipe:
-            data = pipe.read()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *args, f"--results-fd={write_fd}"],
+            cwd=REPO_ROOT, pass_fds=(write_fd,), stdout=output, stderr=output,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
         code = proc.wait()
+    os.close(write_fd)
+    data = reader.result()
     records = [json.loads(line)["record"] for line in data.splitlines() if line.strip()]
     records = [r for r in records if r.get("kind") != "plan"]  # the list of tests to expect
     return code == 0 and bool(records) and all(r["outcome"] == "passed" for r in records)

@@ -20,7 +20,7 @@ from watchfiles import watch
 
 from grader import warm
 from grader.learn import _next_pending, cmd_hint, run_visible_tests
-from grader.manifest import Exercise
+from grader.manifest import REPO_ROOT, Exercise
 from grader.state import State
 
 
@@ -52,6 +52,8 @@ def _watch(
     if os.environ.get("KATA_WARM", "1") != "0":  # KATA_WARM=0: a new process per run
         print("kata watch: loading TensorFlow once...", flush=True)
         warm.warm_up()
+        # `kata check` in another terminal is answered from here too, just as fast.
+        warm.serve_checks(submission, str(REPO_ROOT))
     commands: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_read_commands, args=(commands,), daemon=True).start()
     stop = threading.Event()
