@@ -1,10 +1,17 @@
 """Visible tests for q23. Run them with `pytest exercises/q23`; the hidden tests go further."""
 
+import numpy as np
+
 from grader.testing import fail
 
 
+def _whole(n):
+    """A Python or NumPy integer (the contract allows both), not a bool or a float."""
+    return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
+
+
 def _check(got, expected, call, look_at):
-    if tuple(got) != expected or not all(type(n) is int for n in got):
+    if tuple(got) != expected or not all(_whole(n) for n in got):
         raise fail(f"{call} == {expected}", repr(got), look_at)
 
 

@@ -140,13 +140,22 @@ def testing_helpers() -> str:
 
 
 def learner_builder(exercise: Exercise) -> str:
-    """Code defining `_kata_learner()`: the notebook's names, as pytest's `learner` fixture."""
+    """Code defining `_kata_learner()`, the notebook's names as pytest's `learner` fixture,
+    and `_kata_run(test, learner)`, which calls a visible test with the fixtures it names
+    (`tmp_path`: a fresh temporary folder)."""
     return (
+        "import inspect as _inspect\n"
+        "import pathlib as _pathlib\n"
+        "import tempfile as _tempfile\n"
         "import types as _types\n\n\n"
         "def _kata_learner():\n"
         f"    names = {list(exercise.names)!r}\n"
         "    return _types.SimpleNamespace(\n"
-        "        **{n: globals()[n] for n in names if n in globals()})\n"
+        "        **{n: globals()[n] for n in names if n in globals()})\n\n\n"
+        "def _kata_run(test, learner):\n"
+        "    fixtures = {'tmp_path': lambda: _pathlib.Path(_tempfile.mkdtemp())}\n"
+        "    wanted = list(_inspect.signature(test).parameters)[1:]\n"
+        "    return test(learner, **{name: fixtures[name]() for name in wanted})\n"
     )
 
 

@@ -65,7 +65,7 @@ def test_cells(exercise: Exercise) -> list[tuple[float, str]]:
     cells = []
     for i, (points, hidden) in enumerate(sections):
         mine = visible[i::len(sections)]
-        calls = "".join(f"{name}(learner)\n" for name, _ in mine)
+        calls = "".join(f"_kata_run({name}, learner)\n" for name, _ in mine)
         body = "\n\n".join(source for _, source in mine)
         cells.append((points, (
             f"learner = _kata_learner()\n\n\n{body}\n\n\n{calls}"

@@ -39,7 +39,7 @@ def _kata_check(exercise_id, title, tests):
     for name, test in tests:
         keras.utils.set_random_seed(1234)
         try:
-            test(_kata_learner())
+            _kata_run(test, _kata_learner())
         except NotImplementedError as exc:
             function = str(exc) or _traceback.extract_tb(exc.__traceback__)[-1].name
             results.append((name, "TODO", f"[not implemented yet] {exercise_id}: `{function}` "
