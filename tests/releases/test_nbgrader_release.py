@@ -54,8 +54,10 @@ def test_release_round_trip_through_nbgrader(tmp_path: Path) -> None:
         released = _code_lines(sources)
         assert solution_only and not solution_only & released, "solution code in the release"
         hidden = set().union(*(_code_lines(code) for _, code in common.hidden_sections(exercise)))
-        visible = _code_lines(common.visible_test_path(exercise).read_text(encoding="utf-8"))
-        assert not (hidden - visible) & released, "hidden-test code in the release"
+        # Public anyway: the visible tests and the setup cell (imports both may share).
+        public = (_code_lines(common.visible_test_path(exercise).read_text(encoding="utf-8"))
+                  | _code_lines(nbgrader.setup_source(exercise)))
+        assert not (hidden - public) & released, "hidden-test code in the release"
         points = [c.metadata["nbgrader"].get("points", 0) for c in nb.cells
                   if c.metadata["nbgrader"].get("grade")]
         assert sum(points) == exercise.points
