@@ -47,7 +47,8 @@ _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
 _INNER_BRACKETS = re.compile(r"\[[^\[\]]*\]")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w])"
                      r"|(?<![\w.])[-+]?(?:nan|inf)(?![\w])", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\n]+")  # runs of spaces and tabs; line breaks stay (Look at:)
+_BLANK = re.compile(r"\s*\n\s*")
 _LATER = re.compile(r"\s*\(later tests of q\d+ not run\)")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z _-]*")
 
@@ -81,7 +82,7 @@ def template(message: str) -> str:
     text = _ADDRESS.sub("<addr>", text)
     text = _collapse_arrays(text)
     text = _NUMBER.sub("N", text)
-    return _SPACE.sub(" ", text).strip()
+    return _BLANK.sub("\n", _SPACE.sub(" ", text)).strip()
 
 
 @dataclass
