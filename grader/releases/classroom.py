@@ -141,7 +141,8 @@ def release(out: Path, exercises: list[Exercise]) -> Path:
     (out / "pyproject.toml").write_text(pytest_config(), encoding="utf-8")
     (out / "requirements.txt").write_text(requirements(), encoding="utf-8")
     (out / "README.md").write_text(student_readme(exercises), encoding="utf-8")
-    (out / ".gitignore").write_text("__pycache__/\n*.bak\n", encoding="utf-8")
+    # The socket a running `kata watch` answers `kata check` on is never a file to commit.
+    (out / ".gitignore").write_text("__pycache__/\n*.bak\n.kata-warm.sock\n", encoding="utf-8")
     workflows = out / ".github" / "workflows"
     workflows.mkdir(parents=True, exist_ok=True)
     (workflows / "classroom.yml").write_text(workflow(exercises), encoding="utf-8")
