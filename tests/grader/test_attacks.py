@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 import tomllib
+import uuid
 from pathlib import Path
 
 import pytest
@@ -140,14 +141,20 @@ def _no_secrets_in(report: dict) -> None:
     assert not leaked, f"hidden-test or solution lines in the report: {leaked[:3]}"
 
 
-def _no_workers_left() -> None:
+def _no_workers_left(mark: str) -> None:
+    """No worker, zygote or session of this grading is alive: each carries `mark` in the
+    environment it started with (other gradings the suite runs meanwhile do not)."""
     for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmdline = (proc / "cmdline").read_bytes()
-            except OSError:
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"grader.zygote" not in cmdline and b"kata/grader/worker.py" not in cmdline:
                 continue
-            assert b"kata/grader/worker.py" not in cmdline, cmdline
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        assert f"KATA_TEST_MARK={mark}".encode() not in environ, cmdline
 
 
 def _escape_submission(tmp_path: Path, clone: Path) -> Path:
@@ -158,7 +165,7 @@ def _escape_submission(tmp_path: Path, clone: Path) -> Path:
     return folder
 
 
-def _assert_escapes_failed(run) -> None:
+def _assert_escapes_failed(run, mark: str) -> None:
     assert run.code == 0, run.stderr
     exercises = run.report["exercises"]
     assert exercises["q17"]["score"] == 20 and exercises["q17"]["status"] == "passed", exercises
@@ -167,24 +174,26 @@ def _assert_escapes_failed(run) -> None:
     assert exercises["q15"]["score"] == 0
     assert run.report["score"] == 20
     _no_secrets_in(run.report)
-    _no_workers_left()
+    _no_workers_left(mark)
 
 
 @pytest.mark.skipif(sandbox_problem() is not None, reason=f"no sandbox: {sandbox_problem()}")
 def test_escape_attempts_gain_nothing_in_the_sandbox(kata, guarded, tmp_path):
     folder = _escape_submission(tmp_path, guarded)
+    mark = uuid.uuid4().hex
     run = kata("grade", str(folder), "--only", "q4,q7,q15,q17", "--require-sandbox",
-               env={"KATA_CALL_TIMEOUT": "10"})
+               env={"KATA_CALL_TIMEOUT": "10", "KATA_TEST_MARK": mark})
     assert run.report["isolation"] == "sandbox"
-    _assert_escapes_failed(run)
+    _assert_escapes_failed(run, mark)
 
 
 def test_escape_attempts_gain_nothing_without_a_sandbox(kata, guarded, tmp_path):
     folder = _escape_submission(tmp_path, guarded)
+    mark = uuid.uuid4().hex
     run = kata("grade", str(folder), "--only", "q4,q7,q15,q17",
-               env={"KATA_CALL_TIMEOUT": "10", "KATA_NO_SANDBOX": "1"})
+               env={"KATA_CALL_TIMEOUT": "10", "KATA_NO_SANDBOX": "1", "KATA_TEST_MARK": mark})
     assert run.report["isolation"] == "process"
-    _assert_escapes_failed(run)
+    _assert_escapes_failed(run, mark)
 
 
 def test_forged_verdicts_score_no_more_than_honest_wrong_answers(kata, guarded, tmp_path):
@@ -201,7 +210,8 @@ def test_forged_verdicts_score_no_more_than_honest_wrong_answers(kata, guarded, 
         (folder / exercise_id).mkdir(exist_ok=True)
         (folder / exercise_id / manifest[exercise_id].file).write_text(source + patches)
     _fill(folder, guarded)
-    run = kata("grade", str(folder), "--only", "q4,q7,q15,q17")
+    mark = uuid.uuid4().hex
+    run = kata("grade", str(folder), "--only", "q4,q7,q15,q17", env={"KATA_TEST_MARK": mark})
     assert run.code == 0, run.stderr
     exercises = run.report["exercises"]
     assert exercises["q17"]["score"] == 0, exercises["q17"]
@@ -214,4 +224,4 @@ def test_forged_verdicts_score_no_more_than_honest_wrong_answers(kata, guarded, 
     assert any("garbage collector" in flag for flag in exercises["q17"]["flags"])
     assert any("changes the library" in flag for flag in exercises["q4"]["flags"])
     _no_secrets_in(run.report)
-    _no_workers_left()
+    _no_workers_left(mark)
